@@ -1,0 +1,126 @@
+import { z } from "zod";
+
+/**
+ * Every error code of the system with the HTTP status it maps to. Codes are stable: hosts,
+ * runtimes and HTTP clients branch on them, so a code is never renamed or reused.
+ */
+export const ERROR_HTTP_STATUS = {
+  // request shape
+  invalid_json: 400,
+  invalid_request: 400,
+  payload_too_large: 413,
+  // callback authentication
+  auth_missing: 401,
+  auth_malformed: 401,
+  auth_invalid_signature: 401,
+  auth_token_expired: 401,
+  auth_wrong_audience: 401,
+  auth_wrong_issuer: 401,
+  auth_invalid_worker_key: 401,
+  auth_email_unverified: 403,
+  auth_service_account_not_allowed: 403,
+  // callback checks
+  callback_unknown: 404,
+  callback_run_mismatch: 400,
+  callback_nonce_mismatch: 403,
+  callback_in_progress: 409,
+  result_uri_outside_bundle: 400,
+  output_missing: 400,
+  output_too_large: 413,
+  output_malformed: 400,
+  output_identity_mismatch: 400,
+  // runs API
+  validator_unknown: 404,
+  file_missing: 400,
+  file_unexpected: 400,
+  file_type_unsupported: 415,
+  inputs_invalid: 400,
+  run_not_found: 404,
+  run_not_cancellable: 409,
+  artifact_not_found: 404,
+  // storage
+  storage_path_invalid: 400,
+  storage_already_exists: 409,
+  storage_not_found: 404,
+  storage_size_exceeded: 413,
+  storage_unavailable: 503,
+  // file integrity, as the runtime stages inputs
+  file_unsafe_name: 400,
+  file_size_mismatch: 422,
+  file_digest_mismatch: 422,
+  file_version_mismatch: 422,
+  // envelopes and launching
+  envelope_invalid: 400,
+  output_uri_mismatch: 400,
+  launch_failed: 502,
+  launcher_permission_denied: 502,
+  launcher_job_not_found: 502,
+  callback_delivery_failed: 502,
+  // validator outcomes
+  validator_crashed: 500,
+  validator_timeout: 504,
+  internal_error: 500,
+} as const satisfies Record<string, number>;
+
+/** A stable error code. */
+export const ErrorCode = z.enum(
+  Object.keys(ERROR_HTTP_STATUS) as [
+    keyof typeof ERROR_HTTP_STATUS,
+    ...(keyof typeof ERROR_HTTP_STATUS)[],
+  ],
+);
+/** A stable error code. */
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** The HTTP status an error code is answered with. */
+export function httpStatusOf(code: ErrorCode): number {
+  return ERROR_HTTP_STATUS[code];
+}
+
+/** The one error body every HTTP endpoint answers with: a stable code and a message for people. */
+export const ErrorBody = z.object({ code: ErrorCode, message: z.string() });
+/** The one error body every HTTP endpoint answers with. */
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/**
+ * An error that carries a stable code. Thrown across host, runtime and HTTP layers; the HTTP
+ * layer answers it as `ErrorBody` with `httpStatusOf(code)`.
+ */
+export class ValidibotError extends Error {
+  /** The stable code. */
+  readonly code: ErrorCode;
+  /** Extra machine-readable facts (field names, sizes); never secrets. */
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; details?: Record<string, unknown> },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "ValidibotError";
+    this.code = code;
+    this.details = options?.details;
+  }
+
+  /** The HTTP status of this error's code. */
+  get status(): number {
+    return httpStatusOf(this.code);
+  }
+
+  /** This error as the HTTP error body. */
+  toBody(): ErrorBody {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** Whether `error` is a `ValidibotError`, across copies of this package loaded twice. */
+export function isValidibotError(error: unknown): error is ValidibotError {
+  return (
+    error instanceof ValidibotError ||
+    (error instanceof Error &&
+      error.name === "ValidibotError" &&
+      typeof (error as { code?: unknown }).code === "string" &&
+      ErrorCode.safeParse((error as { code?: unknown }).code).success)
+  );
+}

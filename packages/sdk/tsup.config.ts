@@ -1,0 +1,15 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig({
+  entry: {
+    index: "src/index.ts",
+    "storage/index": "src/storage/index.ts",
+    "express/index": "src/express/index.ts",
+  },
+  format: ["esm", "cjs"],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: "node22",
+  external: ["@google-cloud/run", "@google-cloud/storage", "express", "google-auth-library"],
+});
