@@ -11,10 +11,15 @@ let failed = false;
 try {
   for (const pkg of packages) {
     const [packed] = JSON.parse(
-      execFileSync("npm", ["pack", "--json", "--pack-destination", dir], { cwd: pkg, encoding: "utf8" }),
+      execFileSync("npm", ["pack", "--json", "--pack-destination", dir], {
+        cwd: pkg,
+        encoding: "utf8",
+      }),
     );
     try {
-      execFileSync("attw", [join(dir, packed.filename), "--profile", "node16"], { stdio: "inherit" });
+      execFileSync("attw", [join(dir, packed.filename), "--profile", "node16"], {
+        stdio: "inherit",
+      });
     } catch {
       failed = true;
     }
