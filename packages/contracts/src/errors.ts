@@ -60,6 +60,15 @@ export const ERROR_HTTP_STATUS = {
   validator_crashed: 500,
   validator_timeout: 504,
   internal_error: 500,
+  // run stores
+  store_conflict: 409,
+  store_unavailable: 503,
+  // waiting
+  wait_timeout: 408,
+  wait_aborted: 499,
+  service_closed: 503,
+  // callback authentication: the verifier could not get Google's signing keys (retryable)
+  auth_keys_unavailable: 503,
 } as const satisfies Record<string, number>;
 
 /** A stable error code. */

@@ -6,7 +6,7 @@ import {
   ValidationStatus,
 } from "./enums";
 import { ValidatorInfo } from "./input-envelope";
-import { SafeLeafName, Sha256Hex, SizeBytes, StorageVersion } from "./primitives";
+import { SafeLeafName, Sha256Hex, SizeBytes, StorageVersion, Timestamp } from "./primitives";
 
 /** Where in the submission a finding points: file role, path (object or field), line, column. */
 export const MessageLocation = z
@@ -32,6 +32,8 @@ export const ValidationMessage = z
   .strict();
 /** One finding. */
 export type ValidationMessage = z.infer<typeof ValidationMessage>;
+/** A finding as it may be written, defaults left out. */
+export type ValidationMessageInput = z.input<typeof ValidationMessage>;
 
 /** One measured value (a number, or a string for values such as versions), with unit and category. */
 export const ValidationMetric = z
@@ -67,8 +69,6 @@ export const RawOutputs = z
   .strict();
 /** Where everything else the validator wrote lives. */
 export type RawOutputs = z.infer<typeof RawOutputs>;
-
-const Timestamp = z.string().datetime({ offset: true });
 
 /** When the attempt was queued, started and finished (ISO 8601 with a zone). */
 export const ValidationTiming = z

@@ -9,7 +9,7 @@ import {
   nonceMatchesCommitment,
   redactCallbackNonces,
 } from "../src/index";
-import { referenceDir, sharedContractDir, vectors } from "./reference";
+import { referenceDir, referenceSchemaNames, sharedContractDir, vectors } from "./reference";
 
 describe("reference hash vectors", () => {
   it.each(vectors.nonce_commitments)("commits to nonce $nonce", ({ nonce, commitment }) => {
@@ -54,12 +54,19 @@ describe("canonicalJson", () => {
 });
 
 describe("the reference copy", () => {
-  it.runIf(existsSync(sharedContractDir))("matches ../shared/contract byte for byte", () => {
-    const files = ["canonical-hash-vectors.json"];
-    for (const name of files) {
-      expect(readFileSync(referenceDir + name, "utf8")).toBe(
-        readFileSync(sharedContractDir + name, "utf8"),
-      );
-    }
+  // Compared as parsed JSON: the copy is formatted by the repository's formatter, so its
+  // whitespace differs; every string (including each vector's canonical_utf8) must not.
+  const files = [
+    "canonical-hash-vectors.json",
+    ...referenceSchemaNames.map((name) => `validibot-v1/${name}.schema.json`),
+  ];
+  it.runIf(existsSync(sharedContractDir)).each(files)("%s matches ../shared/contract", (name) => {
+    const copy = referenceDir + name.replace(/^validibot-v1\//, "");
+    expect(JSON.parse(readFileSync(copy, "utf8"))).toStrictEqual(
+      JSON.parse(readFileSync(sharedContractDir + name, "utf8")),
+    );
+  });
+  it("holds all seven reference schemas", () => {
+    expect(referenceSchemaNames).toHaveLength(7);
   });
 });

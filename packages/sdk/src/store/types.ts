@@ -117,6 +117,13 @@ export interface RunStore {
    * by an index: its cost follows the overdue runs, not all runs.
    */
   listOverdueRuns(now: string, limit: number): Promise<RunRecord[]>;
+  /**
+   * Takes overdue runs for one reconciler: picks them as `listOverdueRuns` does and, in the
+   * same transaction, moves each one's `deadline_at` to `leaseUntil`, so a reconciler on any
+   * instance sharing the store does not get them too (PostgreSQL: `FOR UPDATE SKIP LOCKED`).
+   * If the taker dies, the runs fall due again at `leaseUntil`. Returns the runs as updated.
+   */
+  claimOverdueRuns(now: string, limit: number, leaseUntil: string): Promise<RunRecord[]>;
 
   /**
    * Subscribes to run changes made through any instance sharing this store, where the store

@@ -1,0 +1,86 @@
+import {
+  type CallbackAccepted,
+  type ErrorBody,
+  ValidationCallback,
+  ValidibotError,
+  nonceMatchesCommitment,
+} from "@validibot/contracts";
+import type { RequestHeaders } from "../auth/types";
+import type { ServiceDeps } from "./deps";
+import { asValidibotError } from "./launch";
+import { type ResultOutcome, processResult, resultKeyInBundle } from "./process-result";
+
+/** A callback request, framework-free: lowercase headers and the body as bytes, text or parsed JSON. */
+export interface CallbackRequest {
+  headers: RequestHeaders;
+  body: unknown;
+}
+
+/** The HTTP answer to a callback: 200 with how it was taken, or an error body with its status. */
+export type CallbackResponse =
+  | { status: 200; body: CallbackAccepted }
+  | { status: number; body: ErrorBody };
+
+function parseCallbackBody(body: unknown): ValidationCallback {
+  let value = body;
+  if (value instanceof Uint8Array) value = Buffer.from(value).toString("utf8");
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      throw new ValidibotError("invalid_json", "the callback body is not valid JSON");
+    }
+  }
+  const parsed = ValidationCallback.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
+      .join("; ");
+    throw new ValidibotError("invalid_request", `the callback body does not fit the contract: ${issues}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Checks a parsed callback against its attempt (known `callback_id`, same run, the nonce
+ * matching the stored commitment in constant time, `result_uri` inside the bundle) and processes
+ * its result. Authentication is the caller's job.
+ */
+export async function acceptCallback(deps: ServiceDeps, callback: ValidationCallback): Promise<ResultOutcome> {
+  const attempt = await deps.store.getAttemptByCallbackId(callback.callback_id);
+  if (!attempt) throw new ValidibotError("callback_unknown", "no attempt has this callback_id");
+  if (attempt.run_id !== callback.run_id) {
+    throw new ValidibotError("callback_run_mismatch", "callback_id does not belong to run_id");
+  }
+  if (!nonceMatchesCommitment(callback.callback_nonce, attempt.nonce_commitment)) {
+    throw new ValidibotError("callback_nonce_mismatch", "the callback nonce does not match this attempt");
+  }
+  const resultKey = resultKeyInBundle(deps, attempt, callback.result_uri);
+  return processResult(deps, attempt, resultKey);
+}
+
+/**
+ * Handles a callback request end to end: authenticate, parse, check, process. Never throws:
+ * every failure is an error body with its stable code and status (4xx: the sender's fault, do
+ * not retry; 409 and 5xx: retry later).
+ */
+export async function handleCallbackRequest(deps: ServiceDeps, request: CallbackRequest): Promise<CallbackResponse> {
+  let callbackId: string | null = null;
+  try {
+    await deps.authenticator.authenticate(request.headers);
+    const callback = parseCallbackBody(request.body);
+    callbackId = callback.callback_id;
+    const outcome = await acceptCallback(deps, callback);
+    return { status: 200, body: { status: outcome } };
+  } catch (caught) {
+    const error = asValidibotError(caught);
+    const fields = { code: error.code, callback_id: callbackId };
+    if (error.status >= 500) deps.logger.error(fields, `callback failed: ${error.message}`);
+    else deps.logger.warn(fields, `callback refused: ${error.message}`);
+    if (error.status < 500 && error.code !== "callback_in_progress") {
+      deps.events.emit("callback.rejected", { code: error.code, message: error.message, callback_id: callbackId });
+    }
+    return { status: error.status, body: error.toBody() };
+  }
+}

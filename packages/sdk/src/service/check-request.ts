@@ -1,0 +1,105 @@
+import {
+  EnergyPlusInputs,
+  FMUInputs,
+  SupportedMimeType,
+  ValidibotError,
+  isSafeLeafName,
+} from "@validibot/contracts";
+import { z } from "zod";
+import type { FilePortDefinition, ValidatorDefinition } from "../validators";
+import { mimeTypeForName } from "./mime";
+import type { SubmitFile, SubmitRequest } from "./request";
+
+/** A submitted file matched to its port, with its MIME type settled. */
+export interface CheckedFile {
+  file: SubmitFile;
+  port: FilePortDefinition;
+  mime_type: string;
+}
+
+/** Names the bundle itself uses; a submitted file cannot take them. */
+const RESERVED_NAMES = new Set(["input.json", "output.json", "outputs"]);
+
+const AnyInputs = z.record(z.string(), z.unknown());
+
+/** The schema of a validator's inputs: its own, or the contract's typed inputs. */
+export function inputsSchemaOf(validator: ValidatorDefinition) {
+  if (validator.inputs) return validator.inputs;
+  if (validator.type === "ENERGYPLUS") return EnergyPlusInputs;
+  if (validator.type === "FMU") return FMUInputs;
+  return AnyInputs;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length ? issue.path.join(".") : "(root)"}: ${issue.message}`)
+    .join("; ");
+}
+
+/** Parses the request's inputs with the validator's schema; `inputs_invalid` on failure. */
+export function checkInputs(validator: ValidatorDefinition, inputs: unknown): Record<string, unknown> {
+  const result = inputsSchemaOf(validator).safeParse(inputs ?? {});
+  if (!result.success) {
+    throw new ValidibotError("inputs_invalid", `inputs do not fit ${validator.id}: ${describeIssues(result.error)}`);
+  }
+  return result.data;
+}
+
+function settleMimeType(file: SubmitFile, port: FilePortDefinition): string {
+  const mime = file.mime_type ?? mimeTypeForName(file.name) ?? port.mime_types[0];
+  const extensionOk =
+    !port.extensions?.length ||
+    port.extensions.some((ext) => file.name.toLowerCase().endsWith(ext.toLowerCase()));
+  const mimeOk = mime !== undefined && (port.mime_types.length === 0 || port.mime_types.includes(mime));
+  if (!mime || !mimeOk || !extensionOk) {
+    throw new ValidibotError(
+      "file_type_unsupported",
+      `${file.name} (${file.mime_type ?? "type not given"}) is not accepted by port ${port.port_key}; expected ${[...port.mime_types, ...(port.extensions ?? [])].join(", ")}`,
+    );
+  }
+  if (!port.resource && !SupportedMimeType.safeParse(mime).success) {
+    throw new ValidibotError("file_type_unsupported", `${mime} is not a MIME type the contract supports`);
+  }
+  return mime;
+}
+
+/**
+ * Matches the request's files to the validator's ports: every file to a known port, one per
+ * port, every required port filled, names safe, types accepted.
+ */
+export function checkFiles(validator: ValidatorDefinition, request: SubmitRequest): CheckedFile[] {
+  const ports = new Map(validator.file_ports.map((port) => [port.port_key, port]));
+  const seen = new Set<string>();
+  const names = new Set<string>();
+  const checked: CheckedFile[] = [];
+  for (const file of request.files ?? []) {
+    const port = ports.get(file.port_key);
+    if (!port) {
+      throw new ValidibotError(
+        "file_unexpected",
+        `${validator.id} has no file port ${JSON.stringify(file.port_key)}; its ports are ${[...ports.keys()].join(", ") || "none"}`,
+      );
+    }
+    if (seen.has(file.port_key)) {
+      throw new ValidibotError("invalid_request", `more than one file for port ${file.port_key}`);
+    }
+    seen.add(file.port_key);
+    if (!isSafeLeafName(file.name)) {
+      throw new ValidibotError("file_unsafe_name", `file name ${JSON.stringify(file.name)} is not a single safe file name`);
+    }
+    if (RESERVED_NAMES.has(file.name.toLowerCase())) {
+      throw new ValidibotError("invalid_request", `${file.name} is a name the bundle reserves; rename the file`);
+    }
+    if (names.has(file.name)) {
+      throw new ValidibotError("invalid_request", `two files are named ${file.name}; names must differ`);
+    }
+    names.add(file.name);
+    checked.push({ file, port, mime_type: settleMimeType(file, port) });
+  }
+  for (const port of validator.file_ports) {
+    if (port.required !== false && !seen.has(port.port_key)) {
+      throw new ValidibotError("file_missing", `${validator.id} needs a file for port ${port.port_key}`);
+    }
+  }
+  return checked;
+}

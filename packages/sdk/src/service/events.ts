@@ -1,0 +1,36 @@
+import { EventEmitter } from "node:events";
+import type { RunRecord } from "../model";
+
+/** The events a validation service emits, each with the run as it is after the change. */
+export interface ValidationServiceEvents {
+  /** A run was created and its files are being written. */
+  "run.created": [run: RunRecord];
+  /** The launcher accepted the attempt; the run is `RUNNING`. */
+  "run.started": [run: RunRecord];
+  "run.succeeded": [run: RunRecord];
+  "run.failed": [run: RunRecord];
+  "run.canceled": [run: RunRecord];
+  "run.timed_out": [run: RunRecord];
+  /** Any terminal state; emitted after the specific event. */
+  "run.finished": [run: RunRecord];
+  /** A callback was refused (bad auth, nonce, identity...): for logs and alerts. */
+  "callback.rejected": [details: { code: string; message: string; callback_id: string | null }];
+}
+
+/** A typed event emitter of `ValidationServiceEvents`. */
+export class ServiceEvents extends EventEmitter<ValidationServiceEvents> {}
+
+const TERMINAL_EVENT = {
+  SUCCEEDED: "run.succeeded",
+  FAILED: "run.failed",
+  CANCELED: "run.canceled",
+  TIMED_OUT: "run.timed_out",
+} as const;
+
+/** Emits the specific terminal event of `run` and then `run.finished`. */
+export function emitFinished(events: ServiceEvents, run: RunRecord): void {
+  const name = TERMINAL_EVENT[run.status as keyof typeof TERMINAL_EVENT];
+  if (!name) return;
+  events.emit(name, run);
+  events.emit("run.finished", run);
+}

@@ -1,0 +1,10 @@
+export type { CallbackRequest, CallbackResponse } from "./callback";
+export type { ServiceLogger } from "./logger";
+export { silentLogger } from "./logger";
+export type { ValidationServiceEvents } from "./events";
+export type { CallbackOptions, LauncherResolver, ValidationServiceOptions } from "./options";
+export type { ReconcileSummary } from "./reconcile";
+export type { SubmitFile, SubmitRequest } from "./request";
+export { ValidationService, createValidationService } from "./service";
+export type { WaitForRunOptions } from "./wait";
+export { mimeTypeForName } from "./mime";

@@ -1,0 +1,48 @@
+import {
+  type AnyOutputEnvelope,
+  ValidibotError,
+  isValidibotError,
+  safeParseOutputEnvelope,
+} from "@validibot/contracts";
+import type { ServiceDeps } from "./deps";
+
+async function readBounded(deps: ServiceDeps, key: string): Promise<Buffer> {
+  try {
+    const stream = await deps.storage.get(key, { maxBytes: deps.maxOutputBytes, signal: deps.signal });
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
+    return Buffer.concat(chunks);
+  } catch (error) {
+    if (isValidibotError(error) && error.code === "storage_not_found") {
+      throw new ValidibotError("output_missing", "output.json is not where result_uri says");
+    }
+    if (isValidibotError(error) && error.code === "storage_size_exceeded") {
+      throw new ValidibotError("output_too_large", `output.json is larger than ${deps.maxOutputBytes} bytes`);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Reads and parses an attempt's output envelope from storage: at most `maxOutputBytes`, as
+ * JSON, with the typed variant of the validator's type. Errors: `output_missing`,
+ * `output_too_large`, `output_malformed`.
+ */
+export async function readOutputEnvelope(deps: ServiceDeps, key: string): Promise<AnyOutputEnvelope> {
+  const bytes = await readBounded(deps, key);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw new ValidibotError("output_malformed", "output.json is not valid JSON");
+  }
+  const parsed = safeParseOutputEnvelope(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
+      .join("; ");
+    throw new ValidibotError("output_malformed", `output.json does not fit the contract: ${issues}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,29 @@
+import type { PutBody } from "../storage/types";
+
+/** A file of a submission, by port key. */
+export interface SubmitFile {
+  /** The validator's port this file feeds, e.g. `primary_model`. */
+  port_key: string;
+  /** The file's name; must be a safe leaf name. */
+  name: string;
+  /** Its MIME type. Default: inferred from the name's extension. */
+  mime_type?: string;
+  /** The bytes: a buffer, text, or a stream (streamed to storage, never buffered). */
+  body: PutBody;
+}
+
+/** What a host submits for validation. */
+export interface SubmitRequest {
+  /** The id of one of the service's validators. */
+  validatorId: string;
+  /** The run's inputs, checked against the validator's schema. Default: `{}`. */
+  inputs?: unknown;
+  /** One file per port key. */
+  files?: SubmitFile[];
+  /** The owning organization. Default: the service's `defaultOrg`. */
+  org?: { id: string; name: string };
+  /** The workflow step this run belongs to. Default: workflow `default`, step = the validator id. */
+  workflow?: { id: string; step_id: string; step_name?: string | null };
+  /** Free tags carried into the envelope's context. */
+  tags?: string[];
+}

@@ -1,0 +1,162 @@
+import {
+  ValidibotError,
+  callbackNonceCommitment,
+  inputEnvelopeSha256,
+  isValidibotError,
+} from "@validibot/contracts";
+import type { LaunchContext } from "../launchers/types";
+import type { AttemptRecord, RunRecord } from "../model";
+import type { StoredObject } from "../storage/types";
+import { bundlePrefix } from "./bundle";
+import { checkFiles, checkInputs } from "./check-request";
+import { type ServiceDeps, iso, isoPlus } from "./deps";
+import { buildInputEnvelope } from "./envelope";
+import { newCallbackId, newCallbackNonce, newId } from "./ids";
+import { launchAttempt } from "./launch";
+import type { SubmitRequest } from "./request";
+import { endRun, messageOf } from "./transitions";
+
+/** Errors of the submission itself (its files), as opposed to the system's. */
+const CLIENT_FILE_ERRORS = new Set(["storage_size_exceeded", "file_type_unsupported", "file_unsafe_name"]);
+
+/**
+ * Submits a run: checks the request, creates the run and its attempt, writes the files and
+ * `input.json` create-only, launches. Request errors throw before anything is stored. Once the
+ * run exists it is never lost: a file the submission got wrong (too large) ends it `FAILED` /
+ * `VALIDATION_FAILED` and throws; a storage or launch failure ends it `FAILED` / `SYSTEM_ERROR`
+ * and returns it.
+ */
+export async function submitRun(
+  deps: ServiceDeps,
+  request: SubmitRequest,
+  launchContext: LaunchContext,
+): Promise<RunRecord> {
+  const validator = deps.validators.get(request.validatorId);
+  if (!validator) {
+    throw new ValidibotError("validator_unknown", `no validator ${JSON.stringify(request.validatorId)}`);
+  }
+  const inputs = checkInputs(validator, request.inputs);
+  const files = checkFiles(validator, request);
+  const org = request.org ?? deps.defaultOrg;
+  const runId = newId();
+  const attemptId = newId();
+  const prefix = bundlePrefix({ orgId: org.id, runId, attemptId });
+  const timeoutSeconds = validator.timeout_seconds ?? deps.defaultTimeoutSeconds;
+  const nonce = newCallbackNonce();
+  const callbackId = newCallbackId();
+  const inputUri = deps.storage.uriFor(`${prefix}input.json`);
+  const outputUri = deps.storage.uriFor(`${prefix}output.json`);
+  const bundleUri = inputUri.slice(0, inputUri.length - "input.json".length);
+  const now = deps.now();
+
+  const run: RunRecord = {
+    id: runId,
+    org_id: org.id,
+    org_name: org.name,
+    workflow_id: request.workflow?.id ?? "default",
+    step_id: request.workflow?.step_id ?? validator.id,
+    step_name: request.workflow?.step_name ?? null,
+    step_run_id: newId(),
+    validator_id: validator.id,
+    validator_type: validator.type,
+    validator_version: validator.version,
+    status: "PENDING",
+    error_category: null,
+    error_message: null,
+    result_status: null,
+    inputs,
+    files: [],
+    tags: request.tags ?? [],
+    current_attempt_id: attemptId,
+    attempt_count: 1,
+    created_at: iso(now),
+    updated_at: iso(now),
+    started_at: null,
+    finished_at: null,
+    deadline_at: isoPlus(now, timeoutSeconds + deps.deadlineGraceSeconds),
+  };
+  const attempt: AttemptRecord = {
+    id: attemptId,
+    run_id: runId,
+    number: 1,
+    status: "PENDING",
+    callback_id: callbackId,
+    nonce_commitment: callbackNonceCommitment(nonce),
+    bundle_uri: bundleUri,
+    input_uri: inputUri,
+    output_uri: outputUri,
+    input_sha256: "",
+    timeout_seconds: timeoutSeconds,
+    launcher: null,
+    execution_ref: null,
+    launch_error: null,
+    stdout_tail: null,
+    stderr_tail: null,
+    created_at: iso(now),
+    launched_at: null,
+    finished_at: null,
+  };
+  await deps.store.createRun(run, attempt);
+  const log = { run_id: runId, attempt_id: attemptId };
+  deps.logger.info({ ...log, validator_id: validator.id }, "run created");
+  deps.events.emit("run.created", run);
+
+  let envelope: ReturnType<typeof buildInputEnvelope>;
+  try {
+    const stored: { checked: (typeof files)[number]; stored: StoredObject }[] = [];
+    for (const checked of files) {
+      const object = await deps.storage.put(`${prefix}${checked.file.name}`, checked.file.body, {
+        contentType: checked.mime_type,
+        maxBytes: checked.port.max_bytes ?? deps.maxFileBytes,
+        signal: deps.signal,
+      });
+      stored.push({ checked, stored: object });
+    }
+    envelope = buildInputEnvelope({
+      run,
+      validator,
+      attemptId,
+      files: stored,
+      callbackId,
+      nonce,
+      callbackUrl: deps.callbackUrl,
+      outputUri,
+      bundleUri,
+      timeoutSeconds,
+    });
+    await deps.storage.put(`${prefix}input.json`, JSON.stringify(envelope), {
+      contentType: "application/json",
+      signal: deps.signal,
+    });
+    const runFiles = stored.map(({ checked, stored: object }) => ({
+      port_key: checked.port.port_key,
+      name: checked.file.name,
+      mime_type: checked.mime_type,
+      size_bytes: object.size_bytes,
+      sha256: object.sha256,
+    }));
+    await deps.store.updateAttempt(attemptId, { input_sha256: inputEnvelopeSha256(envelope) });
+    await deps.store.updateRun(runId, { files: runFiles, updated_at: iso(deps.now()) });
+  } catch (error) {
+    const clientFault = isValidibotError(error) && CLIENT_FILE_ERRORS.has(error.code);
+    const message = `writing the bundle failed: ${messageOf(error)}`;
+    deps.logger.error({ ...log, client_fault: clientFault }, message);
+    await deps.store.updateAttempt(attemptId, { status: "LAUNCH_FAILED", launch_error: message });
+    await endRun(deps, runId, "FAILED", {
+      category: clientFault ? "VALIDATION_FAILED" : "SYSTEM_ERROR",
+      message,
+    });
+    if (clientFault) throw error;
+    return (await deps.store.getRun(runId)) ?? run;
+  }
+
+  const savedAttempt = (await deps.store.getAttempt(attemptId)) ?? attempt;
+  await launchAttempt(deps, {
+    run,
+    attempt: savedAttempt,
+    validator,
+    envelope,
+    context: launchContext,
+  });
+  return (await deps.store.getRun(runId)) ?? run;
+}

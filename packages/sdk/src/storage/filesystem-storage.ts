@@ -1,0 +1,351 @@
+import { randomUUID } from "node:crypto";
+import { constants, type Dirent, type Stats } from "node:fs";
+import {
+  type FileHandle,
+  link,
+  lstat,
+  mkdir,
+  open,
+  readdir,
+  realpath,
+  rm,
+} from "node:fs/promises";
+import { dirname, join, resolve, sep } from "node:path";
+import { type Readable, pipeline } from "node:stream";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { assertMaxBytes, byteLimit } from "./byte-limit";
+import { digestOf, sha256StorageVersion } from "./digest";
+import { errnoCode, fromFsError } from "./filesystem-errors";
+import { ensureParentFolder, escapesRoot, isWithin } from "./filesystem-paths";
+import { assertSafeKey, assertSafePrefix, compareKeys, isSafeKey } from "./keys";
+import { type BodyMeasure, knownLength, measuredChunks } from "./put-body";
+import { sizeExceeded, storageError } from "./storage-error";
+import { destroyOnAbort } from "./stream-signal";
+import type {
+  GetOptions,
+  ObjectStat,
+  PutBody,
+  PutOptions,
+  StorageAdapter,
+  StoredObject,
+} from "./types";
+
+/** Options of `FilesystemStorage`. */
+export interface FilesystemStorageOptions {
+  /** The folder every key lives under; created on the first write. Relative paths resolve against the working directory. */
+  root: string;
+}
+
+/**
+ * The name prefix of in-flight writes. Keys may not use it, and listings hide it, so a half-written
+ * temporary file is never mistaken for an object.
+ */
+export const TEMP_PREFIX = ".validibot-tmp-";
+
+/**
+ * A storage adapter on a local folder: `file:///abs/root/key` URIs. Writes are atomic and
+ * create-only: the body streams into a temporary file beside the target, is fsynced, then
+ * hard-linked into place, so of concurrent writers of one key exactly one wins, a reader never sees
+ * a partial file, and a failed or aborted write leaves nothing behind. Every key stays under the
+ * root, symlinks included. `storage_version` is `sha256:<digest>`, computed from the bytes whenever
+ * asked, never cached.
+ */
+export class FilesystemStorage implements StorageAdapter {
+  /** Always `file`. */
+  readonly scheme = "file" as const;
+  /** The absolute root folder, as configured (symlinks in it are not resolved). */
+  readonly root: string;
+  #realRoot: string | undefined;
+
+  constructor(options: FilesystemStorageOptions) {
+    if (typeof options?.root !== "string" || options.root.length === 0 || options.root.includes("\0")) {
+      throw storageError("storage_path_invalid", "FilesystemStorage needs a root folder");
+    }
+    this.root = resolve(options.root);
+  }
+
+  /** `file:///abs/root/key`. */
+  uriFor(key: string): string {
+    return pathToFileURL(join(this.root, checkKey(key))).href;
+  }
+
+  /** The key of a `file://` URI under the root; `storage_path_invalid` for any other URI. */
+  keyFor(uri: string): string {
+    let path: string;
+    try {
+      path = fileURLToPath(uri);
+    } catch (cause) {
+      throw storageError("storage_path_invalid", "not a local file:// URI", {
+        cause,
+        details: { uri: String(uri) },
+      });
+    }
+    if (path === this.root || !isWithin(this.root, path)) {
+      throw storageError("storage_path_invalid", "the URI is not under the storage root", {
+        details: { uri },
+      });
+    }
+    return checkKey(path.slice(this.root.length + (this.root.endsWith(sep) ? 0 : 1)).split(sep).join("/"));
+  }
+
+  /** Writes a new object atomically; `storage_already_exists` if the key is taken. */
+  async put(key: string, body: PutBody, options: PutOptions = {}): Promise<StoredObject> {
+    checkKey(key);
+    assertMaxBytes(options.maxBytes);
+    const length = knownLength(body);
+    if (length !== null && options.maxBytes !== undefined && length > options.maxBytes) {
+      throw sizeExceeded(options.maxBytes, key);
+    }
+    options.signal?.throwIfAborted();
+    try {
+      const realRoot = await this.#realRoot_(true);
+      const folder = await ensureParentFolder(realRoot, key);
+      const target = join(folder, leafOf(key));
+      if (await exists(target)) throw alreadyExists(key);
+      const temp = join(folder, `${TEMP_PREFIX}${randomUUID()}`);
+      const measure = await writeTemp(temp, body, { ...options, key });
+      try {
+        await link(temp, target);
+      } catch (error) {
+        throw errnoCode(error) === "EEXIST" ? alreadyExists(key) : error;
+      } finally {
+        await rm(temp, { force: true });
+      }
+      await syncFolder(folder);
+      return {
+        uri: this.uriFor(key),
+        key,
+        size_bytes: measure.size_bytes,
+        sha256: measure.sha256,
+        storage_version: sha256StorageVersion(measure.sha256),
+      };
+    } catch (error) {
+      throw fromFsError(error, key);
+    }
+  }
+
+  /** A stream of the object's bytes; rejects at once when the file is larger than `maxBytes`. */
+  async get(key: string, options: GetOptions = {}): Promise<Readable> {
+    checkKey(key);
+    assertMaxBytes(options.maxBytes);
+    options.signal?.throwIfAborted();
+    const opened = await this.#openObject(key);
+    if (opened === null) throw notFound(key);
+    const { handle, info } = opened;
+    if (options.maxBytes !== undefined && info.size > options.maxBytes) {
+      await handle.close();
+      throw sizeExceeded(options.maxBytes, key);
+    }
+    const file = handle.createReadStream({ autoClose: true });
+    if (options.maxBytes === undefined) return destroyOnAbort(file, options.signal);
+    const limited = byteLimit(options.maxBytes, key);
+    pipeline(file, limited, () => {});
+    return destroyOnAbort(limited, options.signal);
+  }
+
+  /** Size, `sha256:<digest>` version (read from the bytes now) and write time, or null. */
+  async stat(key: string): Promise<ObjectStat | null> {
+    checkKey(key);
+    const opened = await this.#openObject(key);
+    if (opened === null) return null;
+    const { handle, info } = opened;
+    try {
+      const { sha256 } = await digestOf(handle.createReadStream({ autoClose: false }));
+      return {
+        uri: this.uriFor(key),
+        key,
+        size_bytes: info.size,
+        storage_version: sha256StorageVersion(sha256),
+        updated_at: info.mtime.toISOString(),
+      };
+    } catch (error) {
+      throw fromFsError(error, key);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /**
+   * Every object whose key starts with `prefix`, in key order, each hashed for its version.
+   * Symlinks are not followed and in-flight temporary files are not listed.
+   */
+  async list(prefix: string): Promise<ObjectStat[]> {
+    assertSafePrefix(prefix);
+    const realRoot = await this.#realRoot_(false);
+    if (realRoot === null) return [];
+    const base = prefix.slice(0, prefix.lastIndexOf("/") + 1);
+    let start: string;
+    try {
+      start = await realpath(join(realRoot, base));
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code === "ENOENT" || code === "ENOTDIR") return [];
+      throw fromFsError(error, prefix);
+    }
+    if (!isWithin(realRoot, start)) throw escapesRoot(prefix);
+    const keys: string[] = [];
+    await walk(start, base, prefix, keys);
+    keys.sort(compareKeys);
+    const stats: ObjectStat[] = [];
+    for (const key of keys) {
+      const stat = await this.stat(key).catch((error: unknown) => {
+        // Deleted, or replaced by something that is not a file, since the walk: not listed.
+        if ((error as { code?: unknown }).code === "storage_not_found") return null;
+        throw error;
+      });
+      if (stat !== null) stats.push(stat);
+    }
+    return stats;
+  }
+
+  /** Removes an object; absent objects are not an error. A symlink key removes the link only. */
+  async delete(key: string): Promise<void> {
+    checkKey(key);
+    const realRoot = await this.#realRoot_(false);
+    if (realRoot === null) return;
+    try {
+      const folder = await realpath(join(realRoot, dirname(key)));
+      if (!isWithin(realRoot, folder)) throw escapesRoot(key);
+      const target = join(folder, leafOf(key));
+      const info = await lstat(target);
+      if (info.isDirectory()) return;
+      await rm(target, { force: true });
+      await syncFolder(folder);
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code === "ENOENT" || code === "ENOTDIR") return;
+      throw fromFsError(error, key);
+    }
+  }
+
+  /** The root's real path (null when it does not exist and `create` is false). */
+  async #realRoot_(create: true): Promise<string>;
+  async #realRoot_(create: false): Promise<string | null>;
+  async #realRoot_(create: boolean): Promise<string | null> {
+    if (this.#realRoot !== undefined) return this.#realRoot;
+    if (create) await mkdir(this.root, { recursive: true });
+    try {
+      this.#realRoot = await realpath(this.root);
+    } catch (error) {
+      if (!create && errnoCode(error) === "ENOENT") return null;
+      throw error;
+    }
+    return this.#realRoot;
+  }
+
+  /** Opens the regular file of `key` read-only after checking its real path stays under the root; null when absent. */
+  async #openObject(key: string): Promise<{ handle: FileHandle; info: Stats } | null> {
+    try {
+      const realRoot = await this.#realRoot_(false);
+      if (realRoot === null) return null;
+      const real = await realpath(join(realRoot, key));
+      if (!isWithin(realRoot, real)) throw escapesRoot(key);
+      const handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
+      const info = await handle.stat();
+      if (!info.isFile()) {
+        await handle.close();
+        return null;
+      }
+      return { handle, info };
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code === "ENOENT" || code === "ENOTDIR") return null;
+      throw fromFsError(error, key);
+    }
+  }
+}
+
+function checkKey(key: string): string {
+  assertSafeKey(key);
+  if (key.split("/").some((segment) => segment.startsWith(TEMP_PREFIX))) {
+    throw storageError("storage_path_invalid", `a key segment may not start with ${TEMP_PREFIX}`, {
+      key,
+    });
+  }
+  return key;
+}
+
+function leafOf(key: string): string {
+  return key.slice(key.lastIndexOf("/") + 1);
+}
+
+function notFound(key: string) {
+  return storageError("storage_not_found", "no object with this key", { key });
+}
+
+function alreadyExists(key: string) {
+  return storageError("storage_already_exists", "an object with this key already exists", { key });
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (error) {
+    if (errnoCode(error) === "ENOENT") return false;
+    throw error;
+  }
+}
+
+/** Streams the body into a new temporary file and fsyncs it; on any failure the file is removed. */
+async function writeTemp(
+  temp: string,
+  body: PutBody,
+  options: PutOptions & { key: string },
+): Promise<BodyMeasure> {
+  const measure: BodyMeasure = { size_bytes: 0, sha256: "" };
+  const handle = await open(temp, "wx");
+  try {
+    for await (const chunk of measuredChunks(body, measure, options)) {
+      let offset = 0;
+      while (offset < chunk.length) {
+        const { bytesWritten } = await handle.write(chunk, offset);
+        offset += bytesWritten;
+      }
+    }
+    await handle.sync();
+    await handle.close();
+    return measure;
+  } catch (error) {
+    await handle.close().catch(() => {});
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** Makes a folder's new or removed entries durable; a no-op where folders cannot be fsynced. */
+async function syncFolder(folder: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(folder, "r");
+    await handle.sync();
+  } catch {
+    // Some platforms and filesystems refuse to open or fsync a folder; the data itself is synced.
+  } finally {
+    await handle?.close();
+  }
+}
+
+async function walk(folder: string, folderKey: string, prefix: string, keys: string[]): Promise<void> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(folder, { withFileTypes: true });
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === "ENOENT" || code === "ENOTDIR") return;
+    throw error;
+  }
+  for (const entry of entries) {
+    if (entry.name.startsWith(TEMP_PREFIX)) continue;
+    const key = `${folderKey}${entry.name}`;
+    if (!isSafeKey(key)) continue;
+    if (entry.isDirectory()) {
+      const sub = `${key}/`;
+      if (sub.startsWith(prefix) || prefix.startsWith(sub)) {
+        await walk(join(folder, entry.name), sub, prefix, keys);
+      }
+    } else if (entry.isFile() && key.startsWith(prefix)) {
+      keys.push(key);
+    }
+  }
+}
