@@ -5,6 +5,7 @@ export default defineConfig({
     index: "src/index.ts",
     "storage/index": "src/storage/index.ts",
     "express/index": "src/express/index.ts",
+    "client/index": "src/client/index.ts",
   },
   format: ["esm", "cjs"],
   dts: true,

@@ -17,6 +17,7 @@ import {
   FMUOutputEnvelope,
   FMUOutputs,
   FMUSimulationConfig,
+  FreeJsonObject,
   HttpUrl,
   InputFileItem,
   MessageLocation,
@@ -95,13 +96,18 @@ export const PART_SCHEMAS: Readonly<Record<string, ZodTypeAny>> = {
   ErrorCode,
 };
 
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Schemas whose JSON Schema zod-to-json-schema cannot derive (custom checks), given outright. */
+const FIXED = new Map<ZodTypeDef, Record<string, Json>>([
+  [FreeJsonObject._def, { type: "object", additionalProperties: true }],
+]);
+
 /** Formats a refinement carries that zod-to-json-schema cannot see. */
 const FORMATS = new Map<ZodTypeDef, string>([
   [HttpUrl._def, "uri"],
   [Timestamp._def, "date-time"],
 ]);
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** The JSON Schema of one document (by its name in `DOCUMENT_SCHEMAS`), keys sorted. */
 export function jsonSchemaOf(name: string): Record<string, Json> {
@@ -120,7 +126,8 @@ export function jsonSchemaOf(name: string): Record<string, Json> {
     removeAdditionalStrategy: "strict",
     override: (def, _refs, _seen, forceResolution) => {
       const part = partNames.get(def);
-      return part && !forceResolution ? { $ref: `#/$defs/${part}` } : ignoreOverride;
+      if (part && !forceResolution) return { $ref: `#/$defs/${part}` };
+      return FIXED.get(def) ?? ignoreOverride;
     },
     postProcess: (jsonSchema, def) => {
       const format = FORMATS.get(def);

@@ -36,11 +36,21 @@ export function redactCallbackNonces(value: unknown): unknown {
   const record = value as Record<string, unknown>;
   for (const [key, child] of Object.entries(record)) {
     if (key === "callback_nonce") continue;
-    out[key] = redactCallbackNonces(child);
+    setOwn(out, key, redactCallbackNonces(child));
   }
   const nonce = record.callback_nonce;
   if (typeof nonce === "string") out.callback_nonce_commitment = callbackNonceCommitment(nonce);
   return out;
+}
+
+/** Sets an own property, even one named `__proto__` (plain assignment would set the prototype). */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }
 
 /**

@@ -69,6 +69,11 @@ export const ERROR_HTTP_STATUS = {
   service_closed: 503,
   // callback authentication: the verifier could not get Google's signing keys (retryable)
   auth_keys_unavailable: 503,
+  // HTTP clients of the runs API: no answer (refused, reset, timed out), or one that is not the contract's
+  server_unreachable: 503,
+  unexpected_response: 502,
+  // HTTP servers: a path or method no route serves
+  route_not_found: 404,
 } as const satisfies Record<string, number>;
 
 /** A stable error code. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { inputEnvelopeShape } from "./input-envelope";
 import { outputEnvelopeShape } from "./output-envelope";
+import { FreeJsonObject } from "./primitives";
 
 /**
  * The co-simulation's time frame. Unknown fields are dropped, not rejected, as the reference's
@@ -17,7 +18,7 @@ export type FMUSimulationConfig = z.infer<typeof FMUSimulationConfig>;
 
 /** The inputs of an FMU run: start values by variable name, the time frame, the outputs to keep. */
 export const FMUInputs = z.object({
-  input_values: z.record(z.string(), z.unknown()).default({}),
+  input_values: FreeJsonObject.default({}),
   simulation: FMUSimulationConfig.default({}),
   output_variables: z.array(z.string()).default([]),
 });
@@ -31,7 +32,7 @@ export type FMUInputEnvelope = z.infer<typeof FMUInputEnvelope>;
 
 /** The typed `outputs` of an FMU run: final values and what the unit said about itself. */
 export const FMUOutputs = z.object({
-  output_values: z.record(z.string(), z.unknown()).default({}),
+  output_values: FreeJsonObject.default({}),
   fmu_guid: z.string().nullable().default(null),
   fmi_version: z.string().nullable().default(null),
   model_name: z.string().nullable().default(null),

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ExecutionContext } from "./context";
 import { INPUT_SCHEMA_VERSION, ValidatorType } from "./enums";
 import { InputFileItem, ResourceFileItem } from "./files";
+import { FreeJsonObject } from "./primitives";
 
 /** Which validator, of which type and version, an envelope is for. */
 export const ValidatorInfo = z
@@ -41,7 +42,7 @@ export const inputEnvelopeShape = {
 export const ValidationInputEnvelope = z
   .object({
     ...inputEnvelopeShape,
-    inputs: z.record(z.string(), z.unknown()).default({}),
+    inputs: FreeJsonObject.default({}),
   })
   .strict();
 /** The input envelope with free-form `inputs`. */

@@ -6,7 +6,14 @@ import {
   ValidationStatus,
 } from "./enums";
 import { ValidatorInfo } from "./input-envelope";
-import { SafeLeafName, Sha256Hex, SizeBytes, StorageVersion, Timestamp } from "./primitives";
+import {
+  FreeJsonObject,
+  SafeLeafName,
+  Sha256Hex,
+  SizeBytes,
+  StorageVersion,
+  Timestamp,
+} from "./primitives";
 
 /** Where in the submission a finding points: file role, path (object or field), line, column. */
 export const MessageLocation = z
@@ -103,7 +110,7 @@ export const outputEnvelopeShape = {
 export const ValidationOutputEnvelope = z
   .object({
     ...outputEnvelopeShape,
-    outputs: z.record(z.string(), z.unknown()).nullable().default(null),
+    outputs: FreeJsonObject.nullable().default(null),
   })
   .strict();
 /** The output envelope with free-form `outputs`. */

@@ -114,3 +114,13 @@ export const Timestamp = z
     isRfc3339DateTime,
     "must be an RFC 3339 date-time with a zone, e.g. 2024-01-01T00:00:00Z",
   );
+
+/**
+ * A free-form JSON object (`inputs`, `outputs`, FMU values), passed through exactly as given.
+ * Not `z.record`: that rebuilds the object and silently drops a key named `__proto__`, which
+ * would lose data and change the canonical hash against the reference.
+ */
+export const FreeJsonObject = z.custom<Record<string, unknown>>(
+  (value) => value !== null && typeof value === "object" && !Array.isArray(value),
+  { message: "must be a JSON object" },
+);

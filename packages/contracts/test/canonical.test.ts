@@ -28,9 +28,11 @@ describe("reference hash vectors", () => {
     });
     const isGeneric =
       (vector.input as { validator: { type: string } }).validator.type === "CUSTOM_VALIDATOR";
-    it.runIf(isGeneric)("parses (a generic envelope, nothing to fill) to the same hash", () => {
-      expect(inputEnvelopeSha256(vector.input)).toBe(vector.sha256);
-    });
+    if (isGeneric) {
+      it("parses (a generic envelope, nothing to fill) to the same hash", () => {
+        expect(inputEnvelopeSha256(vector.input)).toBe(vector.sha256);
+      });
+    }
   });
 
   describe.each(vectors.typed_envelopes)("$name", (vector) => {

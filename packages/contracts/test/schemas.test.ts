@@ -46,8 +46,9 @@ describe("the checked-in JSON Schemas", () => {
     expect(text.endsWith("}\n")).toBe(true);
     const unsorted: string[] = [];
     const walk = (node: unknown, at: string) => {
-      if (Array.isArray(node)) node.forEach((child, i) => walk(child, `${at}/${i}`));
-      else if (node !== null && typeof node === "object") {
+      if (Array.isArray(node)) {
+        for (const [i, child] of node.entries()) walk(child, `${at}/${i}`);
+      } else if (node !== null && typeof node === "object") {
         const keys = Object.keys(node);
         if (keys.join("\0") !== [...keys].sort().join("\0")) unsorted.push(at);
         for (const key of keys) walk((node as Record<string, unknown>)[key], `${at}/${key}`);

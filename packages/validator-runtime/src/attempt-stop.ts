@@ -24,7 +24,9 @@ export class AttemptStop {
   stop(reason: StopReason): void {
     if (this.stopReason !== null) return;
     this.stopReason = reason;
-    this.controller.abort(new Error(reason === "timeout" ? "attempt timed out" : "attempt cancelled"));
+    this.controller.abort(
+      new Error(reason === "timeout" ? "attempt timed out" : "attempt cancelled"),
+    );
     for (const listener of this.listeners) listener(reason);
   }
 

@@ -1,16 +1,22 @@
 import type { ValidationCallback } from "@validibot/contracts";
-import { request } from "undici";
+import { type Dispatcher, request } from "undici";
 import type { CallbackAuthorizer } from "./callback-auth";
 import { errorMessage, type Logger } from "./log";
 
-/** How the callback is retried. Defaults follow Validibot: 3 tries, 1 s apart, 30 s timeout. */
-export interface CallbackRetryOptions {
+/** How the callback is sent and retried. Defaults follow Validibot: 3 tries, 1 s apart, 30 s timeout. */
+export interface CallbackOptions {
   /** Tries in all. Default: 3. */
   attempts?: number;
   /** Wait before the second try; each later wait doubles. Default: 1000 ms. */
   initialDelayMs?: number;
   /** Timeout of one request, headers and body. Default: 30 000 ms. */
   timeoutMs?: number;
+  /**
+   * The undici dispatcher requests go through (a proxy agent, custom TLS, or in tests a
+   * connector that routes a vector's callback host to a loopback server). Default: undici's
+   * global dispatcher.
+   */
+  dispatcher?: Dispatcher;
 }
 
 /** How a callback delivery ended. */
@@ -35,7 +41,7 @@ export async function sendCallback(
   body: ValidationCallback,
   authorize: CallbackAuthorizer,
   log: Logger,
-  options: CallbackRetryOptions = {},
+  options: CallbackOptions = {},
 ): Promise<CallbackDelivery> {
   const attempts = Math.max(1, options.attempts ?? 3);
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -56,6 +62,7 @@ export async function sendCallback(
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
         signal: AbortSignal.timeout(timeoutMs),
+        ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
       });
       const text = (await response.body.text()).slice(0, MAX_ERROR_BODY);
       const status = response.statusCode;

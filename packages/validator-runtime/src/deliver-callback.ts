@@ -5,7 +5,7 @@ import {
   ValidationCallback,
 } from "@validibot/contracts";
 import { authorizerFor } from "./callback-auth";
-import { type CallbackDelivery, type CallbackRetryOptions, sendCallback } from "./callback-sender";
+import { type CallbackDelivery, type CallbackOptions, sendCallback } from "./callback-sender";
 import { errorMessage, type Logger } from "./log";
 import type { RuntimeEnvironment } from "./runtime-env";
 
@@ -21,7 +21,7 @@ export async function deliverCallback(
   output: AnyOutputEnvelope,
   env: RuntimeEnvironment,
   log: Logger,
-  retry: CallbackRetryOptions | undefined,
+  retry: CallbackOptions | undefined,
 ): Promise<{ result: CallbackResult; error: string | null }> {
   if (!callbacksEnabled(context) || context.callback_url === null) {
     log("callback skipped (callbacks are off for this attempt)");

@@ -27,7 +27,10 @@ const lenientFiles = {
 
 function schemasFor(type: string) {
   if (type === "ENERGYPLUS") {
-    return { strict: EnergyPlusInputEnvelope, lenient: EnergyPlusInputEnvelope.extend(lenientFiles) };
+    return {
+      strict: EnergyPlusInputEnvelope,
+      lenient: EnergyPlusInputEnvelope.extend(lenientFiles),
+    };
   }
   if (type === "FMU") {
     return { strict: FMUInputEnvelope, lenient: FMUInputEnvelope.extend(lenientFiles) };

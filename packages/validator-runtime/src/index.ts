@@ -5,13 +5,17 @@ export {
   idTokenAudience,
   workerKeyAuthorizer,
 } from "./callback-auth";
-export { type CallbackDelivery, type CallbackRetryOptions, sendCallback } from "./callback-sender";
+export { type CallbackDelivery, type CallbackOptions, sendCallback } from "./callback-sender";
 export { defineValidator, isValidator } from "./define-validator";
 export { ExitCode } from "./exit-codes";
 export { FILE_INTEGRITY_CODES, isFileIntegrityError } from "./file-integrity";
 export { inputsSchemaOf } from "./inputs-schema";
 export { type Logger, silentLogger, stderrLogger } from "./log";
-export { type OutputsManifest, type OutputsManifestEntry, OUTPUTS_MANIFEST_NAME } from "./output-uploads";
+export {
+  OUTPUTS_MANIFEST_NAME,
+  type OutputsManifest,
+  type OutputsManifestEntry,
+} from "./output-uploads";
 export {
   DEFAULT_KILL_GRACE_MS,
   DEFAULT_TAIL_BYTES,
@@ -27,7 +31,11 @@ export {
   runValidator,
 } from "./run-validator";
 export { type RuntimeEnvironment, readRuntimeEnvironment } from "./runtime-env";
-export { defaultStorageResolver, type StorageResolver } from "./storage";
+export {
+  type StorageResolver,
+  type StorageResolverOptions,
+  storageResolverFor,
+} from "./storage";
 export { TailBuffer } from "./tail-buffer";
 export type {
   ArtifactInput,

@@ -1,10 +1,6 @@
 import { readdir, stat } from "node:fs/promises";
 import { basename, isAbsolute, join, relative, resolve as resolvePath, sep } from "node:path";
-import {
-  isValidibotError,
-  type RawOutputs,
-  type ValidationArtifact,
-} from "@validibot/contracts";
+import { isValidibotError, type RawOutputs, type ValidationArtifact } from "@validibot/contracts";
 import type { StoredObject } from "@validibot/sdk/storage";
 import { errorMessage } from "./log";
 import { putOnce } from "./put-once";
@@ -57,10 +53,7 @@ interface PlannedFile {
   rel: string;
 }
 
-async function walk(
-  root: string,
-  skipped: string[],
-): Promise<PlannedFile[]> {
+async function walk(root: string, skipped: string[]): Promise<PlannedFile[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   const files: PlannedFile[] = [];
   for (const entry of entries) {

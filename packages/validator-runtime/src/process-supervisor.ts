@@ -94,7 +94,10 @@ export class ProcessSupervisor {
       if (!statSync(cwd).isDirectory()) throw new Error("not a folder");
     } catch {
       return Promise.reject(
-        new ValidibotError("validator_crashed", `could not start ${JSON.stringify(command)}: working folder ${cwd} does not exist`),
+        new ValidibotError(
+          "validator_crashed",
+          `could not start ${JSON.stringify(command)}: working folder ${cwd} does not exist`,
+        ),
       );
     }
     const env: NodeJS.ProcessEnv = { ...this.options.env };

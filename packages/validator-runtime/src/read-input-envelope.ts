@@ -36,7 +36,8 @@ export async function readInputEnvelope(
 ): Promise<InputEnvelopeRead> {
   const { storage: adapter, key } = await resolve(uri);
   const stat = await adapter.stat(key);
-  if (stat === null) throw new ValidibotError("storage_not_found", `input.json not found at ${uri}`);
+  if (stat === null)
+    throw new ValidibotError("storage_not_found", `input.json not found at ${uri}`);
   const stream = await adapter.get(key, { maxBytes });
   const tooLarge = () =>
     new ValidibotError("storage_size_exceeded", `input.json at ${uri} exceeds ${maxBytes} bytes`);
@@ -58,5 +59,11 @@ export async function readInputEnvelope(
     });
   }
   const { envelope, unsafeNames } = parseEnvelopeForRuntime(raw);
-  return { raw, envelope, sha256: envelopeSha256(envelope), unsafeNames, queuedAt: stat.updated_at };
+  return {
+    raw,
+    envelope,
+    sha256: envelopeSha256(envelope),
+    unsafeNames,
+    queuedAt: stat.updated_at,
+  };
 }

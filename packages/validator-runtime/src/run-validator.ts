@@ -8,7 +8,7 @@ import {
   type ValidationStatus,
 } from "@validibot/contracts";
 import { AttemptStop, installSignalHandlers } from "./attempt-stop";
-import type { CallbackRetryOptions } from "./callback-sender";
+import type { CallbackOptions } from "./callback-sender";
 import { type CallbackResult, deliverCallback } from "./deliver-callback";
 import { readExistingOutput } from "./existing-output";
 import { ExitCode } from "./exit-codes";
@@ -19,7 +19,7 @@ import { uploadOutputs } from "./output-uploads";
 import { DEFAULT_KILL_GRACE_MS, ProcessSupervisor } from "./process-supervisor";
 import { type InputEnvelopeRead, readInputEnvelope } from "./read-input-envelope";
 import { type RuntimeEnvironment, readRuntimeEnvironment } from "./runtime-env";
-import { defaultStorageResolver, type StorageResolver } from "./storage";
+import { type StorageResolver, storageResolverFor } from "./storage";
 import type { Validator } from "./types";
 import { startWork, type WorkVerdict } from "./validator-work";
 
@@ -39,10 +39,10 @@ export interface RunValidatorOptions {
   handleSignals?: boolean;
   /** Aborting it cancels the attempt exactly as SIGTERM does (for embedding and tests). */
   signal?: AbortSignal;
-  /** Where URIs are read and written. Default: the SDK's `storageForUri`. */
+  /** Where URIs are read and written. Default: the SDK's `storageForUri` (see `storageResolverFor`). */
   storage?: StorageResolver;
   /** Callback retries and timeout. Default: 3 tries, 1 s then 2 s apart, 30 s per request. */
-  callback?: CallbackRetryOptions;
+  callback?: CallbackOptions;
   /** Ceiling of `input.json`. Default: 16 MiB. */
   maxInputBytes?: number;
   /** SIGTERM-to-SIGKILL grace for child processes. Default: 5 s. */
@@ -82,7 +82,11 @@ function failure(exitCode: ExitCode, error: string, output?: AnyOutputEnvelope):
   };
 }
 
-function finding(severity: ValidationMessage["severity"], code: string, text: string): ValidationMessage {
+function finding(
+  severity: ValidationMessage["severity"],
+  code: string,
+  text: string,
+): ValidationMessage {
   return { severity, code, text, location: null, tags: [] };
 }
 
@@ -108,11 +112,17 @@ class Attempt<I> {
     try {
       read = await readInputEnvelope(inputUri, this.resolve, this.options.maxInputBytes);
     } catch (error) {
-      return this.fail(ExitCode.inputUnreadable, `cannot read the input envelope: ${errorMessage(error)}`);
+      return this.fail(
+        ExitCode.inputUnreadable,
+        `cannot read the input envelope: ${errorMessage(error)}`,
+      );
     }
     const { envelope } = read;
     const context = envelope.context;
-    if (this.runtimeEnv.outputUri !== null && this.runtimeEnv.outputUri !== context.expected_output_uri) {
+    if (
+      this.runtimeEnv.outputUri !== null &&
+      this.runtimeEnv.outputUri !== context.expected_output_uri
+    ) {
       return this.fail(
         ExitCode.inputUnreadable,
         `VALIDIBOT_OUTPUT_URI (${this.runtimeEnv.outputUri}) differs from context.expected_output_uri (${context.expected_output_uri})`,
@@ -130,7 +140,10 @@ class Attempt<I> {
       if ("exitCode" in produced) return produced;
       output = produced;
     } catch (error) {
-      return this.fail(ExitCode.outputNotWritable, `cannot write the outputs: ${errorMessage(error)}`);
+      return this.fail(
+        ExitCode.outputNotWritable,
+        `cannot write the outputs: ${errorMessage(error)}`,
+      );
     }
     try {
       const { storage: adapter, key } = await this.resolve(context.expected_output_uri);
@@ -140,9 +153,15 @@ class Attempt<I> {
     } catch (error) {
       if (isValidibotError(error) && error.code === "storage_already_exists") {
         this.log("output.json appeared while computing (a concurrent try): replaying it");
-        return (await this.replayIfWritten(read)) ?? this.fail(ExitCode.outputConflict, "output.json vanished");
+        return (
+          (await this.replayIfWritten(read)) ??
+          this.fail(ExitCode.outputConflict, "output.json vanished")
+        );
       }
-      return this.fail(ExitCode.outputNotWritable, `cannot write output.json: ${errorMessage(error)}`);
+      return this.fail(
+        ExitCode.outputNotWritable,
+        `cannot write output.json: ${errorMessage(error)}`,
+      );
     }
     this.log(`output.json written: ${output.status}`);
     return this.deliver(read, output, false);
@@ -157,7 +176,11 @@ class Attempt<I> {
     const uri = read.envelope.context.expected_output_uri;
     let existing: AnyOutputEnvelope | null;
     try {
-      existing = await readExistingOutput(uri, this.resolve, identityOf(read.envelope, read.sha256));
+      existing = await readExistingOutput(
+        uri,
+        this.resolve,
+        identityOf(read.envelope, read.sha256),
+      );
     } catch (error) {
       const conflict = isValidibotError(error) && error.code.startsWith("output_");
       return this.fail(
@@ -244,7 +267,11 @@ class Attempt<I> {
       if (this.stop.reason === null) await Promise.race([finished, this.stop.stopped()]);
       const stoppedBy = verdict === null ? this.stop.reason : null;
       if (stoppedBy !== null) {
-        this.log(stoppedBy === "timeout" ? "attempt timed out: stopping the validator" : "attempt cancelled: stopping the validator");
+        this.log(
+          stoppedBy === "timeout"
+            ? "attempt timed out: stopping the validator"
+            : "attempt cancelled: stopping the validator",
+        );
         supervisor.stopAll();
         const grace = this.options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS;
         let graceTimer: NodeJS.Timeout | undefined;
@@ -260,7 +287,10 @@ class Attempt<I> {
       supervisor.killAll();
       const settled = verdict as WorkVerdict | null;
       if (stoppedBy === null && settled?.kind === "infrastructure") {
-        return this.fail(ExitCode.stagingFailed, `cannot stage the input files: ${errorMessage(settled.error)}`);
+        return this.fail(
+          ExitCode.stagingFailed,
+          `cannot stage the input files: ${errorMessage(settled.error)}`,
+        );
       }
 
       const messages = [...work.reported.messages];
@@ -268,18 +298,30 @@ class Attempt<I> {
       let outputs: Record<string, unknown> | null | undefined;
       if (stoppedBy === "cancelled") {
         status = "cancelled";
-        messages.push(finding("WARNING", "attempt_cancelled", "The attempt was cancelled before the validator finished."));
+        messages.push(
+          finding(
+            "WARNING",
+            "attempt_cancelled",
+            "The attempt was cancelled before the validator finished.",
+          ),
+        );
       } else if (stoppedBy === "timeout") {
         status = "failed_runtime";
         messages.push(
-          finding("ERROR", "validator_timeout", `The validator did not finish within the attempt's ${context.timeout_seconds} s timeout.`),
+          finding(
+            "ERROR",
+            "validator_timeout",
+            `The validator did not finish within the attempt's ${context.timeout_seconds} s timeout.`,
+          ),
         );
       } else if (settled?.kind === "failed") {
         status = "failed_runtime";
         messages.push(finding("ERROR", settled.code, settled.text));
       } else {
         const ran = settled as Extract<WorkVerdict, { kind: "ran" }>;
-        status = ran.status ?? (messages.some((m) => m.severity === "ERROR") ? "failed_validation" : "success");
+        status =
+          ran.status ??
+          (messages.some((m) => m.severity === "ERROR") ? "failed_validation" : "success");
         outputs = ran.outputs;
       }
 
@@ -295,21 +337,28 @@ class Attempt<I> {
               execution_attempt_id: context.execution_attempt_id,
             });
       for (const skipped of uploaded.skipped) {
-        messages.push(finding("WARNING", "output_skipped", `An output was not uploaded: ${skipped}`));
+        messages.push(
+          finding("WARNING", "output_skipped", `An output was not uploaded: ${skipped}`),
+        );
       }
       const elapsedSeconds = (Date.now() - startedAt.getTime()) / 1000;
       const parts = {
         identity: identityOf(envelope, read.sha256),
         validator: envelope.validator,
         status,
-        timing: { queued_at: read.queuedAt, started_at: startedAt.toISOString(), finished_at: new Date().toISOString() },
+        timing: {
+          queued_at: read.queuedAt,
+          started_at: startedAt.toISOString(),
+          finished_at: new Date().toISOString(),
+        },
         messages,
         metrics: work.reported.metrics,
         artifacts: uploaded.artifacts,
         rawOutputs: uploaded.rawOutputs,
-        outputs: outputs === undefined && status !== "success" && status !== "failed_validation"
-          ? fallbackOutputs(envelope, elapsedSeconds)
-          : outputs,
+        outputs:
+          outputs === undefined && status !== "success" && status !== "failed_validation"
+            ? fallbackOutputs(envelope, elapsedSeconds)
+            : outputs,
       };
       try {
         return assembleOutputEnvelope(parts);
@@ -318,7 +367,14 @@ class Attempt<I> {
         return assembleOutputEnvelope({
           ...parts,
           status: "failed_runtime",
-          messages: [...messages, finding("ERROR", "output_malformed", `The validator's results could not be reported: ${errorMessage(error)}`)],
+          messages: [
+            ...messages,
+            finding(
+              "ERROR",
+              "output_malformed",
+              `The validator's results could not be reported: ${errorMessage(error)}`,
+            ),
+          ],
           outputs: fallbackOutputs(envelope, elapsedSeconds),
         });
       }
@@ -340,7 +396,10 @@ export async function runAttempt<I>(
   options: RunValidatorOptions = {},
 ): Promise<AttemptOutcome> {
   const log = options.log ?? stderrLogger;
-  const runtimeEnv = readRuntimeEnvironment(options.env ?? process.env, options.args ?? process.argv.slice(2));
+  const runtimeEnv = readRuntimeEnvironment(
+    options.env ?? process.env,
+    options.args ?? process.argv.slice(2),
+  );
   const stop = new AttemptStop();
   const onAbort = () => stop.stop("cancelled");
   if (options.signal?.aborted) onAbort();
@@ -353,7 +412,14 @@ export async function runAttempt<I>(
           stop.stop("cancelled");
         });
   try {
-    const attempt = new Attempt(validator, options, runtimeEnv, stop, options.storage ?? defaultStorageResolver, log);
+    const attempt = new Attempt(
+      validator,
+      options,
+      runtimeEnv,
+      stop,
+      options.storage ?? storageResolverFor({ gcsApiEndpoint: runtimeEnv.gcsApiEndpoint }),
+      log,
+    );
     return await attempt.run();
   } catch (error) {
     const message = `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;

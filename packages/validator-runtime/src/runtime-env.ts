@@ -12,6 +12,8 @@ export interface RuntimeEnvironment {
   oidcAudience: string | null;
   /** `VALIDIBOT_ATTEMPT_SCRATCH_ROOT`: where scratch folders go (default: the OS temp folder). */
   scratchRoot: string | null;
+  /** `VALIDIBOT_GCS_API_ENDPOINT`: a GCS emulator or private endpoint (default: Google's). */
+  gcsApiEndpoint: string | null;
 }
 
 function nonEmpty(value: string | undefined): string | null {
@@ -30,5 +32,6 @@ export function readRuntimeEnvironment(
     workerApiKey: nonEmpty(env.WORKER_API_KEY),
     oidcAudience: nonEmpty(env.TASK_OIDC_AUDIENCE),
     scratchRoot: nonEmpty(env.VALIDIBOT_ATTEMPT_SCRATCH_ROOT),
+    gcsApiEndpoint: nonEmpty(env.VALIDIBOT_GCS_API_ENDPOINT),
   };
 }

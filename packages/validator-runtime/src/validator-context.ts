@@ -72,26 +72,35 @@ export function createValidatorContext<I>(parts: ValidatorContextParts<I>): {
     deadline: parts.deadline,
     runProcess: (command, args, options) => parts.supervisor.run(command, args, options),
     finding(finding) {
-      const parsed = ValidationMessage.safeParse({ ...finding, location: finding.location ?? null });
+      const parsed = ValidationMessage.safeParse({
+        ...finding,
+        location: finding.location ?? null,
+      });
       if (!parsed.success) {
         throw new ValidibotError("invalid_request", `ctx.finding: ${describeIssues(parsed.error)}`);
       }
       if (accept("finding")) reported.messages.push(parsed.data);
     },
     metric(metric) {
-      const parsed = ValidationMetric.safeParse(metric);
-      if (!parsed.success || (typeof metric.value === "number" && !Number.isFinite(metric.value))) {
+      if (typeof metric.value === "number" && !Number.isFinite(metric.value)) {
         throw new ValidibotError(
           "invalid_request",
-          `ctx.metric: ${parsed.success ? `value of ${metric.name} must be a finite number` : describeIssues(parsed.error)}`,
+          `ctx.metric: the value of ${JSON.stringify(metric.name)} must be a finite number, got ${metric.value}`,
         );
+      }
+      const parsed = ValidationMetric.safeParse(metric);
+      if (!parsed.success) {
+        throw new ValidibotError("invalid_request", `ctx.metric: ${describeIssues(parsed.error)}`);
       }
       if (accept("metric")) reported.metrics.push(parsed.data);
     },
     artifact(artifact) {
       const name = artifact.name ?? basename(artifact.path);
       if (!isSafeLeafName(name)) {
-        throw new ValidibotError("file_unsafe_name", `ctx.artifact: ${JSON.stringify(name)} is not a safe file name`);
+        throw new ValidibotError(
+          "file_unsafe_name",
+          `ctx.artifact: ${JSON.stringify(name)} is not a safe file name`,
+        );
       }
       if (typeof artifact.type !== "string" || artifact.type === "") {
         throw new ValidibotError("invalid_request", "ctx.artifact: type is required");

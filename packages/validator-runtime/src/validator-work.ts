@@ -17,7 +17,11 @@ import { createValidatorContext, type Reported } from "./validator-context";
 /** How the validator's part of an attempt ended. */
 export type WorkVerdict =
   /** `run` returned. */
-  | { kind: "ran"; status: ValidationStatus | undefined; outputs: Record<string, unknown> | null | undefined }
+  | {
+      kind: "ran";
+      status: ValidationStatus | undefined;
+      outputs: Record<string, unknown> | null | undefined;
+    }
   /** The attempt failed for a reason of its own (files, inputs, a crash): `failed_runtime`. */
   | { kind: "failed"; code: ErrorCode; text: string }
   /** The infrastructure failed (storage down, disk full): no output, a non-zero exit. */
@@ -66,7 +70,8 @@ export function startWork<I>(parts: WorkParts<I>): {
       if (isFileIntegrityError(error) && isValidibotError(error)) {
         return { kind: "failed", code: error.code, text: error.message };
       }
-      if (parts.signal.aborted) return { kind: "failed", code: "internal_error", text: "stopped while staging files" };
+      if (parts.signal.aborted)
+        return { kind: "failed", code: "internal_error", text: "stopped while staging files" };
       return { kind: "infrastructure", error };
     }
     if (parts.signal.aborted) {
@@ -98,8 +103,14 @@ export function startWork<I>(parts: WorkParts<I>): {
       const result = await validator.run(context.ctx);
       return { kind: "ran", status: result?.status, outputs: result?.outputs };
     } catch (error) {
-      log(`the validator threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      return { kind: "failed", code: "validator_crashed", text: `The validator failed: ${errorMessage(error)}` };
+      log(
+        `the validator threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      return {
+        kind: "failed",
+        code: "validator_crashed",
+        text: `The validator failed: ${errorMessage(error)}`,
+      };
     }
   })();
   return {

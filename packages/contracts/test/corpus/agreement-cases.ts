@@ -74,6 +74,28 @@ function validDocuments(): CorpusCase[] {
       : "ValidationOutputEnvelope";
     cases.push({ name: `${document} as generic`, document: generic, value: build(), valid: true });
   }
+  // A key named __proto__ is an ordinary key in JSON; it must survive parsing like any other.
+  const protoKey = () => JSON.parse('{"__proto__": {"a": 1}, "b": 2}') as Json;
+  cases.push(
+    {
+      name: "inputs with a __proto__ key",
+      document: "ValidationInputEnvelope",
+      value: edit(inputEnvelope(), ["inputs"], protoKey()),
+      valid: true,
+    },
+    {
+      name: "FMU input_values with a __proto__ key",
+      document: "FMUInputEnvelope",
+      value: edit(fmuInputEnvelope(), ["inputs", "input_values"], protoKey()),
+      valid: true,
+    },
+    {
+      name: "outputs with a __proto__ key",
+      document: "ValidationOutputEnvelope",
+      value: edit(outputEnvelope(), ["outputs"], protoKey()),
+      valid: true,
+    },
+  );
   for (const vector of vectors.envelopes) {
     const value = vector.input as JsonObject;
     cases.push({

@@ -306,8 +306,9 @@ export class CloudRunJobLauncher implements Launcher {
         { cause: error, details },
       );
     }
+    const tries = this.retry.maxRetries + 1;
     const gaveUp =
-      info.kind === "transient" ? ` (gave up after ${this.retry.maxRetries + 1} tries)` : "";
+      info.kind === "transient" ? ` (gave up after ${tries} ${tries === 1 ? "try" : "tries"})` : "";
     return new ValidibotError("launch_failed", `could not ${what}${gaveUp}: ${said}`, {
       cause: error,
       details,

@@ -57,6 +57,8 @@ export interface DockerLauncherOptions {
 interface ContainerRecord {
   image: string;
   watcher: ChildProcess | undefined;
+  /** Settles when the `docker wait` follower has ended. */
+  watched: Promise<void>;
   timer: NodeJS.Timeout | undefined;
   exitCode: number | undefined;
   stopped: "cancelled" | "timed_out" | "closed" | undefined;
@@ -116,6 +118,7 @@ export class DockerLauncher implements Launcher {
     const record: ContainerRecord = {
       image,
       watcher: undefined,
+      watched: Promise.resolve(),
       timer: undefined,
       exitCode: undefined,
       stopped: undefined,
@@ -138,18 +141,8 @@ export class DockerLauncher implements Launcher {
 
   async status(executionRef: string): Promise<ExecutionStatus> {
     const record = this.containers.get(executionRef);
-    if (record?.stopped === "timed_out") {
-      return {
-        state: "failed",
-        detail: `timed out after ${record.timeoutSeconds} s; the container was killed`,
-        exitCode: record.exitCode ?? null,
-      };
-    }
-    if (record?.stopped) {
-      const what = record.stopped === "closed" ? "stopped: the launcher was closed" : "cancelled";
-      return { state: "cancelled", detail: what, exitCode: record.exitCode ?? null };
-    }
-    if (record?.exitCode !== undefined) return exitStatus(record.exitCode, false);
+    const known = record && this.recordedStatus(record);
+    if (known) return known;
     const result = await runDocker(
       this.docker,
       ["inspect", "--format", "{{json .State}}", executionRef],
@@ -157,6 +150,12 @@ export class DockerLauncher implements Launcher {
     );
     if (result.code !== 0) {
       if (isNoSuchContainer(result.stderr)) {
+        // Removed by --rm: the follower reports its exit code as soon as it has seen it.
+        if (record) {
+          await record.watched;
+          const followed = this.recordedStatus(record);
+          if (followed) return followed;
+        }
         return {
           state: "unknown",
           detail: `no container ${executionRef}: it ended and was removed, or never existed`,
@@ -168,6 +167,22 @@ export class DockerLauncher implements Launcher {
       );
     }
     return stateStatus(result.stdout);
+  }
+
+  private recordedStatus(record: ContainerRecord): ExecutionStatus | undefined {
+    if (record.stopped === "timed_out") {
+      return {
+        state: "failed",
+        detail: `timed out after ${record.timeoutSeconds} s; the container was killed`,
+        exitCode: record.exitCode ?? null,
+      };
+    }
+    if (record.stopped) {
+      const what = record.stopped === "closed" ? "stopped: the launcher was closed" : "cancelled";
+      return { state: "cancelled", detail: what, exitCode: record.exitCode ?? null };
+    }
+    if (record.exitCode !== undefined) return exitStatus(record.exitCode, false);
+    return undefined;
   }
 
   async cancel(executionRef: string): Promise<void> {
@@ -265,12 +280,15 @@ export class DockerLauncher implements Launcher {
       return;
     }
     record.watcher = watcher.child;
-    watcher.child.on("error", () => {});
-    watcher.child.once("close", (code) => {
-      record.watcher = undefined;
-      if (record.timer) clearTimeout(record.timer);
-      const exitCode = Number.parseInt(watcher.stdout.text().trim(), 10);
-      if (code === 0 && Number.isInteger(exitCode)) record.exitCode = exitCode;
+    record.watched = new Promise((resolve) => {
+      watcher.child.on("error", () => {});
+      watcher.child.once("close", (code) => {
+        record.watcher = undefined;
+        if (record.timer) clearTimeout(record.timer);
+        const exitCode = Number.parseInt(watcher.stdout.text().trim(), 10);
+        if (code === 0 && Number.isInteger(exitCode)) record.exitCode = exitCode;
+        resolve();
+      });
     });
   }
 

@@ -1,23 +1,20 @@
 /**
  * Sends `signal` to the whole process group led by `pid` (a child spawned with `detached: true`),
- * so the validator's own children get it too. Returns false when no process of the group is left.
+ * so the validator's own children get it too; to `pid` alone when that group is gone (the process
+ * left it with `setsid`). Returns false when neither exists any more.
  */
 export function signalProcessGroup(pid: number, signal: NodeJS.Signals): boolean {
+  return trySignal(-pid, signal) || trySignal(pid, signal);
+}
+
+function trySignal(target: number, signal: NodeJS.Signals): boolean {
   try {
-    process.kill(-pid, signal);
+    process.kill(target, signal);
     return true;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ESRCH") return false;
-    if (code === "EPERM") {
-      // A group member we may not signal (it changed its user): signal the leader alone.
-      try {
-        process.kill(pid, signal);
-        return true;
-      } catch {
-        return false;
-      }
-    }
+    // ESRCH: gone; EPERM: a process we may not signal (it changed its user).
+    if (code === "ESRCH" || code === "EPERM") return false;
     throw error;
   }
 }

@@ -8,7 +8,7 @@ import {
 import { z } from "zod";
 import type { FilePortDefinition, ValidatorDefinition } from "../validators";
 import { mimeTypeForName } from "./mime";
-import type { SubmitFile, SubmitRequest } from "./request";
+import type { SubmitFile } from "./request";
 
 /** A submitted file matched to its port, with its MIME type settled. */
 export interface CheckedFile {
@@ -64,42 +64,64 @@ function settleMimeType(file: SubmitFile, port: FilePortDefinition): string {
 }
 
 /**
- * Matches the request's files to the validator's ports: every file to a known port, one per
- * port, every required port filled, names safe, types accepted.
+ * Checks a request's files one at a time, as they arrive: every file to a known port, one per
+ * port, names safe and distinct, types accepted; `finish()` then checks every required port was
+ * filled. What `checkFiles` does for a list, for files streamed from an upload.
  */
-export function checkFiles(validator: ValidatorDefinition, request: SubmitRequest): CheckedFile[] {
-  const ports = new Map(validator.file_ports.map((port) => [port.port_key, port]));
-  const seen = new Set<string>();
-  const names = new Set<string>();
-  const checked: CheckedFile[] = [];
-  for (const file of request.files ?? []) {
-    const port = ports.get(file.port_key);
+export class FileChecker {
+  readonly #validator: ValidatorDefinition;
+  readonly #ports: Map<string, FilePortDefinition>;
+  readonly #seen = new Set<string>();
+  readonly #names = new Set<string>();
+
+  constructor(validator: ValidatorDefinition) {
+    this.#validator = validator;
+    this.#ports = new Map(validator.file_ports.map((port) => [port.port_key, port]));
+  }
+
+  /** Checks one more file; throws `file_unexpected`, `file_unsafe_name`, `file_type_unsupported`, `invalid_request`. */
+  check(file: SubmitFile): CheckedFile {
+    const port = this.#ports.get(file.port_key);
     if (!port) {
       throw new ValidibotError(
         "file_unexpected",
-        `${validator.id} has no file port ${JSON.stringify(file.port_key)}; its ports are ${[...ports.keys()].join(", ") || "none"}`,
+        `${this.#validator.id} has no file port ${JSON.stringify(file.port_key)}; its ports are ${[...this.#ports.keys()].join(", ") || "none"}`,
       );
     }
-    if (seen.has(file.port_key)) {
+    if (this.#seen.has(file.port_key)) {
       throw new ValidibotError("invalid_request", `more than one file for port ${file.port_key}`);
     }
-    seen.add(file.port_key);
+    this.#seen.add(file.port_key);
     if (!isSafeLeafName(file.name)) {
       throw new ValidibotError("file_unsafe_name", `file name ${JSON.stringify(file.name)} is not a single safe file name`);
     }
     if (RESERVED_NAMES.has(file.name.toLowerCase())) {
       throw new ValidibotError("invalid_request", `${file.name} is a name the bundle reserves; rename the file`);
     }
-    if (names.has(file.name)) {
+    if (this.#names.has(file.name)) {
       throw new ValidibotError("invalid_request", `two files are named ${file.name}; names must differ`);
     }
-    names.add(file.name);
-    checked.push({ file, port, mime_type: settleMimeType(file, port) });
+    this.#names.add(file.name);
+    return { file, port, mime_type: settleMimeType(file, port) };
   }
-  for (const port of validator.file_ports) {
-    if (port.required !== false && !seen.has(port.port_key)) {
-      throw new ValidibotError("file_missing", `${validator.id} needs a file for port ${port.port_key}`);
+
+  /** Throws `file_missing` when a required port got no file. */
+  finish(): void {
+    for (const port of this.#validator.file_ports) {
+      if (port.required !== false && !this.#seen.has(port.port_key)) {
+        throw new ValidibotError("file_missing", `${this.#validator.id} needs a file for port ${port.port_key}`);
+      }
     }
   }
+}
+
+/**
+ * Matches a list of files to the validator's ports: every file to a known port, one per
+ * port, every required port filled, names safe, types accepted.
+ */
+export function checkFiles(validator: ValidatorDefinition, files: readonly SubmitFile[]): CheckedFile[] {
+  const checker = new FileChecker(validator);
+  const checked = files.map((file) => checker.check(file));
+  checker.finish();
   return checked;
 }

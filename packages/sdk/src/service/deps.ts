@@ -23,6 +23,7 @@ export interface ServiceDeps {
   claimStaleAfterMs: number;
   pollIntervalMs: number;
   reconcileBatchSize: number;
+  reconcileLeaseSeconds: number;
   logger: ServiceLogger;
   events: ServiceEvents;
   now: () => Date;

@@ -50,6 +50,11 @@ export interface ValidationServiceOptions {
   pollIntervalMs?: number;
   /** How many overdue runs one `reconcile()` pass takes. Default: 100. */
   reconcileBatchSize?: number;
+  /**
+   * How long a reconciler holds the overdue runs it took before another may take them (if it
+   * died, or a run's result was still being processed elsewhere). Default: 300 s.
+   */
+  reconcileLeaseSeconds?: number;
   /** pino-compatible logger. Default: silent. */
   logger?: ServiceLogger;
   /** The clock. Default: `() => new Date()`; tests move it. */

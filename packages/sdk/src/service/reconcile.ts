@@ -1,7 +1,7 @@
 import { isValidibotError } from "@validibot/contracts";
 import type { AttemptRecord, RunRecord } from "../model";
 import type { ExecutionStatus } from "../launchers/types";
-import { type ServiceDeps, iso } from "./deps";
+import { type ServiceDeps, iso, isoPlus } from "./deps";
 import { processResult } from "./process-result";
 import { endRun, messageOf } from "./transitions";
 
@@ -93,21 +93,28 @@ async function reconcileRun(deps: ServiceDeps, run: RunRecord, summary: Reconcil
  * as if the callback had come; otherwise the execution's state is asked, a failed execution ends
  * the run `FAILED` / `RUNTIME_ERROR`, and anything else is cancelled and ends `TIMED_OUT`. Reads
  * only overdue runs (an index), in batches, so its cost follows them, not all runs. Safe to run
- * on several instances at once: every ending is a compare-and-set.
+ * on several instances at once: runs are claimed under a lease and every ending is a
+ * compare-and-set.
  */
 export async function reconcileRuns(deps: ServiceDeps): Promise<ReconcileSummary> {
   const summary: ReconcileSummary = { examined: 0, recovered: 0, timedOut: 0, failed: 0 };
   for (;;) {
-    const overdue = await deps.store.listOverdueRuns(iso(deps.now()), deps.reconcileBatchSize);
-    let progressed = false;
+    const now = deps.now();
+    // Claiming moves each run's deadline to the lease, so a reconciler on another instance does
+    // not take it too, and a run this one fails to end falls due again after the lease.
+    const overdue = await deps.store.claimOverdueRuns(
+      iso(now),
+      deps.reconcileBatchSize,
+      isoPlus(now, deps.reconcileLeaseSeconds),
+    );
     for (const run of overdue) {
       summary.examined += 1;
       try {
-        if (await reconcileRun(deps, run, summary)) progressed = true;
+        await reconcileRun(deps, run, summary);
       } catch (error) {
         deps.logger.error({ run_id: run.id }, `reconcile failed: ${messageOf(error)}`);
       }
     }
-    if (overdue.length < deps.reconcileBatchSize || !progressed) return summary;
+    if (overdue.length < deps.reconcileBatchSize) return summary;
   }
 }

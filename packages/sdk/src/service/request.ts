@@ -18,8 +18,14 @@ export interface SubmitRequest {
   validatorId: string;
   /** The run's inputs, checked against the validator's schema. Default: `{}`. */
   inputs?: unknown;
-  /** One file per port key. */
-  files?: SubmitFile[];
+  /**
+   * One file per port key: a list, checked whole before anything is stored, or an async iterable
+   * of files that arrive one after another (a multipart upload read as it streams in), each
+   * checked as it comes. A streamed file the request got wrong (unknown port, wrong type, a
+   * required port left empty when the iterable ends, or the iterable throwing) ends the
+   * already-created run `FAILED` / `VALIDATION_FAILED` and throws.
+   */
+  files?: SubmitFile[] | AsyncIterable<SubmitFile>;
   /** The owning organization. Default: the service's `defaultOrg`. */
   org?: { id: string; name: string };
   /** The workflow step this run belongs to. Default: workflow `default`, step = the validator id. */

@@ -51,6 +51,7 @@ export class ValidationService {
       claimStaleAfterMs: options.claimStaleAfterMs ?? 5 * 60_000,
       pollIntervalMs: options.pollIntervalMs ?? 250,
       reconcileBatchSize: options.reconcileBatchSize ?? 100,
+      reconcileLeaseSeconds: options.reconcileLeaseSeconds ?? 300,
       logger: options.logger ?? silentLogger,
       events: this.events,
       now: options.now ?? (() => new Date()),

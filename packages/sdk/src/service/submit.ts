@@ -8,22 +8,43 @@ import type { LaunchContext } from "../launchers/types";
 import type { AttemptRecord, RunRecord } from "../model";
 import type { StoredObject } from "../storage/types";
 import { bundlePrefix } from "./bundle";
-import { checkFiles, checkInputs } from "./check-request";
+import { type CheckedFile, FileChecker, checkFiles, checkInputs } from "./check-request";
 import { type ServiceDeps, iso, isoPlus } from "./deps";
 import { buildInputEnvelope } from "./envelope";
 import { newCallbackId, newCallbackNonce, newId } from "./ids";
 import { launchAttempt } from "./launch";
-import type { SubmitRequest } from "./request";
+import type { SubmitFile, SubmitRequest } from "./request";
 import { endRun, messageOf } from "./transitions";
 
 /** Errors of the submission itself (its files), as opposed to the system's. */
-const CLIENT_FILE_ERRORS = new Set(["storage_size_exceeded", "file_type_unsupported", "file_unsafe_name"]);
+const CLIENT_FILE_ERRORS = new Set([
+  "storage_size_exceeded",
+  "file_type_unsupported",
+  "file_unsafe_name",
+  "file_unexpected",
+  "file_missing",
+  "invalid_request",
+  "payload_too_large",
+]);
+
+/** The request's files matched to their ports: a checked list as is, a stream checked as it comes. */
+async function* checkedFiles(
+  checker: FileChecker,
+  files: CheckedFile[] | AsyncIterable<SubmitFile>,
+): AsyncGenerator<CheckedFile> {
+  if (Array.isArray(files)) {
+    yield* files;
+    return;
+  }
+  for await (const file of files as AsyncIterable<SubmitFile>) yield checker.check(file);
+  checker.finish();
+}
 
 /**
  * Submits a run: checks the request, creates the run and its attempt, writes the files and
  * `input.json` create-only, launches. Request errors throw before anything is stored. Once the
- * run exists it is never lost: a file the submission got wrong (too large) ends it `FAILED` /
- * `VALIDATION_FAILED` and throws; a storage or launch failure ends it `FAILED` / `SYSTEM_ERROR`
+ * run exists it is never lost: a file the submission got wrong (too large, or for streamed files
+ * any file error found after the run was created) ends it `FAILED` / `VALIDATION_FAILED` and throws; a storage or launch failure ends it `FAILED` / `SYSTEM_ERROR`
  * and returns it.
  */
 export async function submitRun(
@@ -36,7 +57,11 @@ export async function submitRun(
     throw new ValidibotError("validator_unknown", `no validator ${JSON.stringify(request.validatorId)}`);
   }
   const inputs = checkInputs(validator, request.inputs);
-  const files = checkFiles(validator, request);
+  const checker = new FileChecker(validator);
+  const files =
+    request.files === undefined || Array.isArray(request.files)
+      ? checkFiles(validator, request.files ?? [])
+      : request.files;
   const org = request.org ?? deps.defaultOrg;
   const runId = newId();
   const attemptId = newId();
@@ -103,8 +128,8 @@ export async function submitRun(
 
   let envelope: ReturnType<typeof buildInputEnvelope>;
   try {
-    const stored: { checked: (typeof files)[number]; stored: StoredObject }[] = [];
-    for (const checked of files) {
+    const stored: { checked: CheckedFile; stored: StoredObject }[] = [];
+    for await (const checked of checkedFiles(checker, files)) {
       const object = await deps.storage.put(`${prefix}${checked.file.name}`, checked.file.body, {
         contentType: checked.mime_type,
         maxBytes: checked.port.max_bytes ?? deps.maxFileBytes,

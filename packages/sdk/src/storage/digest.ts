@@ -65,7 +65,8 @@ export class DigestStream extends Transform {
 
   /** Lowercase hex SHA-256 of every byte seen; throws until the stream has flushed. */
   get sha256(): string {
-    if (this.#digest === undefined) throw new Error("the digest is known only after the stream ends");
+    if (this.#digest === undefined)
+      throw new Error("the digest is known only after the stream ends");
     return this.#digest;
   }
 

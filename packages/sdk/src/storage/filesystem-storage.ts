@@ -1,17 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { constants, type Dirent, type Stats } from "node:fs";
-import {
-  type FileHandle,
-  link,
-  lstat,
-  mkdir,
-  open,
-  readdir,
-  realpath,
-  rm,
-} from "node:fs/promises";
+import { type FileHandle, link, lstat, mkdir, open, readdir, realpath, rm } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
-import { type Readable, pipeline } from "node:stream";
+import { PassThrough, type Readable } from "node:stream";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { assertMaxBytes, byteLimit } from "./byte-limit";
 import { digestOf, sha256StorageVersion } from "./digest";
@@ -20,6 +11,7 @@ import { ensureParentFolder, escapesRoot, isWithin } from "./filesystem-paths";
 import { assertSafeKey, assertSafePrefix, compareKeys, isSafeKey } from "./keys";
 import { type BodyMeasure, knownLength, measuredChunks } from "./put-body";
 import { sizeExceeded, storageError } from "./storage-error";
+import { relay } from "./stream-relay";
 import { destroyOnAbort } from "./stream-signal";
 import type {
   GetOptions,
@@ -58,7 +50,11 @@ export class FilesystemStorage implements StorageAdapter {
   #realRoot: string | undefined;
 
   constructor(options: FilesystemStorageOptions) {
-    if (typeof options?.root !== "string" || options.root.length === 0 || options.root.includes("\0")) {
+    if (
+      typeof options?.root !== "string" ||
+      options.root.length === 0 ||
+      options.root.includes("\0")
+    ) {
       throw storageError("storage_path_invalid", "FilesystemStorage needs a root folder");
     }
     this.root = resolve(options.root);
@@ -85,7 +81,12 @@ export class FilesystemStorage implements StorageAdapter {
         details: { uri },
       });
     }
-    return checkKey(path.slice(this.root.length + (this.root.endsWith(sep) ? 0 : 1)).split(sep).join("/"));
+    return checkKey(
+      path
+        .slice(this.root.length + (this.root.endsWith(sep) ? 0 : 1))
+        .split(sep)
+        .join("/"),
+    );
   }
 
   /** Writes a new object atomically; `storage_already_exists` if the key is taken. */
@@ -98,7 +99,7 @@ export class FilesystemStorage implements StorageAdapter {
     }
     options.signal?.throwIfAborted();
     try {
-      const realRoot = await this.#realRoot_(true);
+      const realRoot = await this.#ensureRealRoot();
       const folder = await ensureParentFolder(realRoot, key);
       const target = join(folder, leafOf(key));
       if (await exists(target)) throw alreadyExists(key);
@@ -137,10 +138,12 @@ export class FilesystemStorage implements StorageAdapter {
       throw sizeExceeded(options.maxBytes, key);
     }
     const file = handle.createReadStream({ autoClose: true });
-    if (options.maxBytes === undefined) return destroyOnAbort(file, options.signal);
-    const limited = byteLimit(options.maxBytes, key);
-    pipeline(file, limited, () => {});
-    return destroyOnAbort(limited, options.signal);
+    const target =
+      options.maxBytes === undefined ? new PassThrough() : byteLimit(options.maxBytes, key);
+    return destroyOnAbort(
+      relay(file, target, (error) => fromFsError(error, key)),
+      options.signal,
+    );
   }
 
   /** Size, `sha256:<digest>` version (read from the bytes now) and write time, or null. */
@@ -171,20 +174,19 @@ export class FilesystemStorage implements StorageAdapter {
    */
   async list(prefix: string): Promise<ObjectStat[]> {
     assertSafePrefix(prefix);
-    const realRoot = await this.#realRoot_(false);
-    if (realRoot === null) return [];
     const base = prefix.slice(0, prefix.lastIndexOf("/") + 1);
-    let start: string;
+    const keys: string[] = [];
     try {
-      start = await realpath(join(realRoot, base));
+      const realRoot = await this.#existingRealRoot();
+      if (realRoot === null) return [];
+      const start = await realpath(join(realRoot, base));
+      if (!isWithin(realRoot, start)) throw escapesRoot(prefix);
+      await walk(start, base, prefix, keys);
     } catch (error) {
       const code = errnoCode(error);
       if (code === "ENOENT" || code === "ENOTDIR") return [];
       throw fromFsError(error, prefix);
     }
-    if (!isWithin(realRoot, start)) throw escapesRoot(prefix);
-    const keys: string[] = [];
-    await walk(start, base, prefix, keys);
     keys.sort(compareKeys);
     const stats: ObjectStat[] = [];
     for (const key of keys) {
@@ -201,9 +203,9 @@ export class FilesystemStorage implements StorageAdapter {
   /** Removes an object; absent objects are not an error. A symlink key removes the link only. */
   async delete(key: string): Promise<void> {
     checkKey(key);
-    const realRoot = await this.#realRoot_(false);
-    if (realRoot === null) return;
     try {
+      const realRoot = await this.#existingRealRoot();
+      if (realRoot === null) return;
       const folder = await realpath(join(realRoot, dirname(key)));
       if (!isWithin(realRoot, folder)) throw escapesRoot(key);
       const target = join(folder, leafOf(key));
@@ -218,25 +220,31 @@ export class FilesystemStorage implements StorageAdapter {
     }
   }
 
-  /** The root's real path (null when it does not exist and `create` is false). */
-  async #realRoot_(create: true): Promise<string>;
-  async #realRoot_(create: false): Promise<string | null>;
-  async #realRoot_(create: boolean): Promise<string | null> {
-    if (this.#realRoot !== undefined) return this.#realRoot;
-    if (create) await mkdir(this.root, { recursive: true });
-    try {
+  /** The root's real path, creating the root first. */
+  async #ensureRealRoot(): Promise<string> {
+    if (this.#realRoot === undefined) {
+      await mkdir(this.root, { recursive: true });
       this.#realRoot = await realpath(this.root);
-    } catch (error) {
-      if (!create && errnoCode(error) === "ENOENT") return null;
-      throw error;
     }
     return this.#realRoot;
+  }
+
+  /** The root's real path, or null while the root does not exist. */
+  async #existingRealRoot(): Promise<string | null> {
+    if (this.#realRoot !== undefined) return this.#realRoot;
+    try {
+      this.#realRoot = await realpath(this.root);
+      return this.#realRoot;
+    } catch (error) {
+      if (errnoCode(error) === "ENOENT") return null;
+      throw error;
+    }
   }
 
   /** Opens the regular file of `key` read-only after checking its real path stays under the root; null when absent. */
   async #openObject(key: string): Promise<{ handle: FileHandle; info: Stats } | null> {
     try {
-      const realRoot = await this.#realRoot_(false);
+      const realRoot = await this.#existingRealRoot();
       if (realRoot === null) return null;
       const real = await realpath(join(realRoot, key));
       if (!isWithin(realRoot, real)) throw escapesRoot(key);
@@ -326,7 +334,12 @@ async function syncFolder(folder: string): Promise<void> {
   }
 }
 
-async function walk(folder: string, folderKey: string, prefix: string, keys: string[]): Promise<void> {
+async function walk(
+  folder: string,
+  folderKey: string,
+  prefix: string,
+  keys: string[],
+): Promise<void> {
   let entries: Dirent[];
   try {
     entries = await readdir(folder, { withFileTypes: true });

@@ -1,9 +1,12 @@
+import type { Storage, StorageOptions } from "@google-cloud/storage";
 import { storageError } from "./storage-error";
 
 /** The `@google-cloud/storage` module. */
 export type GcsModule = typeof import("@google-cloud/storage");
 
 let loading: Promise<GcsModule> | undefined;
+let defaultClient: Promise<Storage> | undefined;
+const clients = new WeakMap<StorageOptions, Promise<Storage>>();
 
 /**
  * Loads `@google-cloud/storage`, an optional peer dependency, the first time a `GcsStorage`
@@ -20,4 +23,29 @@ export function loadGcsModule(): Promise<GcsModule> {
     );
   });
   return loading;
+}
+
+/**
+ * A client for `options`, made once per options object (and once for no options), so adapters
+ * made for many URIs share one client and its cached credentials.
+ */
+export function gcsClientFor(options: StorageOptions | undefined): Promise<Storage> {
+  const cached = options === undefined ? defaultClient : clients.get(options);
+  if (cached !== undefined) return cached;
+  const made = loadGcsModule().then((module) => {
+    try {
+      return new module.Storage(options);
+    } catch (cause) {
+      throw storageError("storage_unavailable", "could not make a Google Cloud Storage client", {
+        cause,
+      });
+    }
+  });
+  if (options === undefined) defaultClient = made;
+  else clients.set(options, made);
+  made.catch(() => {
+    if (options === undefined) defaultClient = undefined;
+    else clients.delete(options);
+  });
+  return made;
 }

@@ -59,7 +59,10 @@ export function fromGcsError(error: unknown, key?: string): ValidibotError {
   const message = error instanceof Error ? error.message : String(error);
   return storageError(
     "storage_unavailable",
-    `Google Cloud Storage failed${reason === undefined ? "" : ` (${reason})`}: ${message}`.slice(0, 500),
+    `Google Cloud Storage failed${reason === undefined ? "" : ` (${reason})`}: ${message}`.slice(
+      0,
+      500,
+    ),
     { key, cause: error, details: reason === undefined ? undefined : { reason } },
   );
 }

@@ -1,13 +1,14 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { PassThrough, Readable, type Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { Bucket, File, FileMetadata, Storage, StorageOptions } from "@google-cloud/storage";
+import type { Bucket, FileMetadata, Storage, StorageOptions } from "@google-cloud/storage";
 import { assertMaxBytes, byteLimit } from "./byte-limit";
-import { loadGcsModule } from "./gcs-client";
+import { gcsClientFor } from "./gcs-client";
 import { fromGcsError, gcsStatusOf } from "./gcs-errors";
 import { assertSafeKey, assertSafePrefix, compareKeys, isSafeKey } from "./keys";
 import { type BodyMeasure, knownLength, measuredChunks } from "./put-body";
 import { sizeExceeded, storageError } from "./storage-error";
+import { relay } from "./stream-relay";
 import { destroyOnAbort } from "./stream-signal";
 import type {
   GetOptions,
@@ -31,7 +32,8 @@ export interface GcsStorageOptions {
   storage?: Storage;
   /**
    * Options of the client made when `storage` is absent (`apiEndpoint`, `projectId`,
-   * `retryOptions`, credentials, ...). Default: Application Default Credentials.
+   * `retryOptions`, credentials, ...); one client is made per options object and shared.
+   * Default: Application Default Credentials.
    */
   clientOptions?: StorageOptions;
   /**
@@ -68,7 +70,6 @@ export class GcsStorage implements StorageAdapter {
   /** The folder inside the bucket, `""` or ending with `/`. */
   readonly prefix: string;
   readonly #options: GcsStorageOptions;
-  #bucket: Promise<Bucket> | undefined;
 
   constructor(options: GcsStorageOptions) {
     if (typeof options?.bucket !== "string" || !BUCKET.test(options.bucket)) {
@@ -78,7 +79,10 @@ export class GcsStorage implements StorageAdapter {
     }
     const { resumableThreshold, chunkSize } = options;
     if (resumableThreshold !== undefined) assertMaxBytes(resumableThreshold);
-    if (chunkSize !== undefined && !(Number.isSafeInteger(chunkSize) && chunkSize > 0 && chunkSize % (256 * 1024) === 0)) {
+    if (
+      chunkSize !== undefined &&
+      !(Number.isSafeInteger(chunkSize) && chunkSize > 0 && chunkSize % (256 * 1024) === 0)
+    ) {
       throw new RangeError("chunkSize must be a positive multiple of 256 KiB");
     }
     this.bucket = options.bucket;
@@ -135,10 +139,14 @@ export class GcsStorage implements StorageAdapter {
     }
     const metadata = file.metadata;
     if (metadata.generation === undefined || Number(metadata.size) !== measure.size_bytes) {
-      throw storageError("storage_unavailable", "the upload's metadata does not match what was sent", {
-        key,
-        details: { size_bytes: measure.size_bytes, stored_size: metadata.size },
-      });
+      throw storageError(
+        "storage_unavailable",
+        "the upload's metadata does not match what was sent",
+        {
+          key,
+          details: { size_bytes: measure.size_bytes, stored_size: metadata.size },
+        },
+      );
     }
     return {
       uri: this.uriFor(key),
@@ -161,12 +169,10 @@ export class GcsStorage implements StorageAdapter {
     const source = file.createReadStream({ validation: "crc32c" });
     const target: Transform =
       options.maxBytes === undefined ? new PassThrough() : byteLimit(options.maxBytes, key);
-    source.on("error", (error) => target.destroy(fromGcsError(error, key)));
-    target.on("close", () => source.destroy());
+    relay(source, target, (error) => fromGcsError(error, key));
     // A failure between this answer and the caller's first read stays on `target.errored`, which
     // pipeline() and async iteration report; without a listener it would crash the process.
     target.on("error", () => {});
-    source.pipe(target);
     destroyOnAbort(target, options.signal);
     const headers = await new Promise<IncomingHttpHeaders>((resolve, reject) => {
       target.once("error", reject);
@@ -197,7 +203,10 @@ export class GcsStorage implements StorageAdapter {
     }
   }
 
-  /** Every object whose key starts with `prefix`, in key order, page by page. */
+  /**
+   * Every object whose key starts with `prefix`, in key order, page by page. Objects whose
+   * names are not safe keys (written by other tools) are left out.
+   */
   async list(prefix: string): Promise<ObjectStat[]> {
     assertSafePrefix(prefix);
     const bucket = await this.#getBucket();
@@ -244,16 +253,9 @@ export class GcsStorage implements StorageAdapter {
     };
   }
 
-  #getBucket(): Promise<Bucket> {
-    this.#bucket ??= (async () => {
-      const client =
-        this.#options.storage ?? new (await loadGcsModule()).Storage(this.#options.clientOptions);
-      return client.bucket(this.bucket);
-    })();
-    this.#bucket.catch(() => {
-      this.#bucket = undefined;
-    });
-    return this.#bucket;
+  async #getBucket(): Promise<Bucket> {
+    const client = this.#options.storage ?? (await gcsClientFor(this.#options.clientOptions));
+    return client.bucket(this.bucket);
   }
 }
 

@@ -3,8 +3,14 @@ import { storageError } from "./storage-error";
 /** The longest key accepted, in UTF-8 bytes: the Google Cloud Storage object name limit. */
 export const MAX_KEY_BYTES = 1024;
 
-// C0 controls (NUL included) and DEL: never part of a key.
-const CONTROL = /[\u0000-\u001f\u007f]/;
+/** C0 controls (NUL included) and DEL: never part of a key. */
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
 
 /**
  * Checks a key and returns it: a `/`-separated relative path of non-empty segments, none `.` or
@@ -69,7 +75,7 @@ export function compareKeys(a: string, b: string): number {
 }
 
 function checkCharacters(value: string, what: string): void {
-  if (CONTROL.test(value)) {
+  if (hasControlCharacter(value)) {
     throw storageError("storage_path_invalid", `a ${what} may not hold NUL or control characters`, {
       key: value,
     });

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import type { PutBody } from "./types";
 import { sizeExceeded } from "./storage-error";
+import type { PutBody } from "./types";
 
 /** Size and SHA-256 of a body, known once `measuredChunks` has been read to its end. */
 export interface BodyMeasure {
@@ -91,12 +91,16 @@ async function* chunksOf(body: PutBody): AsyncGenerator<Buffer> {
     yield Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     return;
   }
-  if (body === null || typeof (body as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== "function") {
+  if (
+    body === null ||
+    typeof (body as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== "function"
+  ) {
     throw new TypeError("a body must be bytes, a string, a Readable or an async iterable of bytes");
   }
   for await (const chunk of body as AsyncIterable<unknown>) {
     if (typeof chunk === "string") yield Buffer.from(chunk, "utf8");
-    else if (chunk instanceof Uint8Array) yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    else if (chunk instanceof Uint8Array)
+      yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     else throw new TypeError("a body stream must yield bytes");
   }
 }

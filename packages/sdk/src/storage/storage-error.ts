@@ -12,7 +12,10 @@ export function storageError(
   message: string,
   options?: { key?: string; cause?: unknown; details?: Record<string, unknown> },
 ): ValidibotError {
-  const details = { ...options?.details, ...(options?.key === undefined ? {} : { key: options.key }) };
+  const details = {
+    ...options?.details,
+    ...(options?.key === undefined ? {} : { key: options.key }),
+  };
   return new ValidibotError(code, message, {
     cause: options?.cause,
     details: Object.keys(details).length > 0 ? details : undefined,

@@ -37,7 +37,8 @@ export interface StorageLocation {
  * memory storage.
  */
 export function storageForUri(uri: string, options: StorageForUriOptions = {}): StorageLocation {
-  const scheme = typeof uri === "string" ? /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1]?.toLowerCase() : undefined;
+  const scheme =
+    typeof uri === "string" ? /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1]?.toLowerCase() : undefined;
   switch (scheme) {
     case "file":
       return fileLocation(uri, options.fileRoot);
@@ -57,7 +58,10 @@ function fileLocation(uri: string, fileRoot: string | undefined): StorageLocatio
   try {
     path = fileURLToPath(uri);
   } catch (cause) {
-    throw storageError("storage_path_invalid", "not a local file:// URI", { cause, details: { uri } });
+    throw storageError("storage_path_invalid", "not a local file:// URI", {
+      cause,
+      details: { uri },
+    });
   }
   if (fileRoot !== undefined) {
     const storage = new FilesystemStorage({ root: fileRoot });
@@ -68,7 +72,9 @@ function fileLocation(uri: string, fileRoot: string | undefined): StorageLocatio
     }
   }
   if (parse(path).base === "") {
-    throw storageError("storage_path_invalid", "a file:// URI must name a file", { details: { uri } });
+    throw storageError("storage_path_invalid", "a file:// URI must name a file", {
+      details: { uri },
+    });
   }
   const storage = new FilesystemStorage({ root: dirname(path) });
   return { storage, key: storage.keyFor(uri) };
@@ -77,7 +83,9 @@ function fileLocation(uri: string, fileRoot: string | undefined): StorageLocatio
 function gcsLocation(uri: string, options: StorageForUriOptions): StorageLocation {
   const match = /^gs:\/\/([^/]+)\/(.+)$/.exec(uri);
   if (match === null) {
-    throw storageError("storage_path_invalid", "a gs:// URI is gs://bucket/key", { details: { uri } });
+    throw storageError("storage_path_invalid", "a gs:// URI is gs://bucket/key", {
+      details: { uri },
+    });
   }
   const storage = new GcsStorage({
     ...options.gcs,

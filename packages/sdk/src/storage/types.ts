@@ -33,7 +33,7 @@ export interface PutOptions {
   contentType?: string;
   /** Refuse (`storage_size_exceeded`) and store nothing once the body passes this many bytes. */
   maxBytes?: number;
-  /** Aborts the write; nothing is left behind. */
+  /** Aborts the write: `put` rejects with the signal's reason and nothing is left behind. */
   signal?: AbortSignal;
 }
 
@@ -41,9 +41,11 @@ export interface PutOptions {
 export interface GetOptions {
   /**
    * A ceiling: the stream errors with `storage_size_exceeded` as soon as more bytes than this
-   * arrive, so a reader never buffers more than it allowed. Default: no ceiling.
+   * arrive, so a reader never buffers more than it allowed; when the stored size is already known
+   * to be larger, `get` itself rejects with that code. Default: no ceiling.
    */
   maxBytes?: number;
+  /** Destroys the stream with the signal's reason when it aborts. */
   signal?: AbortSignal;
 }
 

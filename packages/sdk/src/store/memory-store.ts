@@ -19,8 +19,8 @@ import type {
 } from "./types";
 import {
   ACTIVE_RUN_STATUSES,
-  parseAttempt,
   keepAttemptIdentity,
+  parseAttempt,
   parseAttemptPatch,
   parseCompletion,
   parseId,
@@ -113,7 +113,8 @@ export class MemoryRunStore implements RunStore {
   async listRuns(options: ListRunsOptions = {}): Promise<RunListPage> {
     this.#open();
     const limit = parseLimit(options.limit, 50);
-    const status = options.status === undefined ? undefined : parseStatuses([options.status], "status")[0];
+    const status =
+      options.status === undefined ? undefined : parseStatuses([options.status], "status")[0];
     const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
     const matching = [...this.#runs.values()]
       .filter((run) => status === undefined || run.status === status)
@@ -134,7 +135,8 @@ export class MemoryRunStore implements RunStore {
   ): Promise<RunRecord | null> {
     this.#open();
     const changes = parseRunPatch(id, patch);
-    const expected = expectStatus === undefined ? undefined : parseStatuses(expectStatus, "expectStatus");
+    const expected =
+      expectStatus === undefined ? undefined : parseStatuses(expectStatus, "expectStatus");
     const run = this.#runs.get(id);
     if (!run || (expected && !expected.includes(run.status))) return null;
     const updated = { ...run, ...changes };
@@ -330,7 +332,10 @@ export class MemoryRunStore implements RunStore {
     }
     for (const other of this.#attempts.values()) {
       if (other.run_id === attempt.run_id && other.number === attempt.number) {
-        throw new ValidibotError("store_conflict", `run ${attempt.run_id} has attempt ${attempt.number}`);
+        throw new ValidibotError(
+          "store_conflict",
+          `run ${attempt.run_id} has attempt ${attempt.number}`,
+        );
       }
     }
   }
@@ -340,7 +345,11 @@ export class MemoryRunStore implements RunStore {
     this.#attemptIdByCallbackId.set(attempt.callback_id, attempt.id);
   }
 
-  #attemptOfCallback(ids: { callback_id: string; run_id: string; attempt_id: string }): AttemptRecord {
+  #attemptOfCallback(ids: {
+    callback_id: string;
+    run_id: string;
+    attempt_id: string;
+  }): AttemptRecord {
     parseId(ids.callback_id, "callback_id");
     const attempt = this.#attempts.get(ids.attempt_id);
     if (!attempt || attempt.run_id !== ids.run_id || attempt.callback_id !== ids.callback_id) {
@@ -369,7 +378,8 @@ export class MemoryRunStore implements RunStore {
       const results = this.#results.get(attempt.id);
       if (!results) continue;
       const bySeq = pick(results);
-      for (const seq of [...bySeq.keys()].sort((a, b) => a - b)) out.push(copy(bySeq.get(seq) as T));
+      for (const seq of [...bySeq.keys()].sort((a, b) => a - b))
+        out.push(copy(bySeq.get(seq) as T));
     }
     return out;
   }

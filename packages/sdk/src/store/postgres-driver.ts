@@ -23,7 +23,14 @@ export async function loadPg(): Promise<PgModule> {
 const UNIQUE_VIOLATION = "23505";
 /** Class 08 (connection exception), 57P01-57P03 (shutdown), 53300 (too many connections). */
 const UNAVAILABLE = /^(08...|57P0[123]|53300)$/;
-const NETWORK = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH"]);
+const NETWORK = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+]);
 
 /** Whether a PostgreSQL error is worth retrying the whole transaction for (deadlock, serialization). */
 export function isRetryablePgError(error: unknown): boolean {

@@ -335,7 +335,8 @@ export class PostgresRunStore implements RunStore {
         [done.callback_id, done.run_id, done.attempt_id, done.outcome],
       );
       const after =
-        (done.runPatch && (await this.#patchRun(c, done.run_id, done.runPatch, done.expectRunStatus))) ??
+        (done.runPatch &&
+          (await this.#patchRun(c, done.run_id, done.runPatch, done.expectRunStatus))) ??
         run;
       if (done.attemptPatch) await this.#patchAttempt(c, done.attempt_id, done.attemptPatch);
       await this.#insertResults(c, FINDINGS, done.findings);
@@ -415,8 +416,13 @@ export class PostgresRunStore implements RunStore {
        RETURNING ${selectList(RUNS, "r")}, to_char(p.due AT TIME ZONE 'UTC', ${ISO_FORMAT}) AS due`,
       [at, max, [...ACTIVE_RUN_STATUSES], until],
     );
-    const taken = result.rows.map((row) => ({ due: String(row.due), run: fromRow<RunRecord>(RUNS, row) }));
-    taken.sort((a, b) => dueFirst({ ...a.run, deadline_at: a.due }, { ...b.run, deadline_at: b.due }));
+    const taken = result.rows.map((row) => ({
+      due: String(row.due),
+      run: fromRow<RunRecord>(RUNS, row),
+    }));
+    taken.sort((a, b) =>
+      dueFirst({ ...a.run, deadline_at: a.due }, { ...b.run, deadline_at: b.due }),
+    );
     return taken.map(({ run }) => run);
   }
 
@@ -627,7 +633,8 @@ export class PostgresRunStore implements RunStore {
         try {
           await client.query("ROLLBACK");
         } catch (rollbackError) {
-          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+          broken =
+            rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
         }
         if (attempt < MAX_TRANSACTION_TRIES && isRetryablePgError(error)) continue;
         throw mapPgError(error, what);

@@ -169,4 +169,3 @@ export function fromRow<T>(table: TableSpec, row: Record<string, unknown>): T {
   }
   return record as T;
 }
-

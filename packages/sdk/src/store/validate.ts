@@ -185,7 +185,11 @@ function defined<T extends object>(patch: T): Partial<T> {
   ) as Partial<T>;
 }
 
-function keepImmutable(patch: Record<string, unknown>, fixed: Record<string, string>, what: string) {
+function keepImmutable(
+  patch: Record<string, unknown>,
+  fixed: Record<string, string>,
+  what: string,
+) {
   for (const [key, value] of Object.entries(fixed)) {
     if (key in patch && patch[key] !== value) invalid(what, `${key} cannot be changed`);
   }
@@ -210,7 +214,10 @@ export function parseAttempt(attempt: AttemptRecord): AttemptRecord {
 }
 
 /** An attempt patch checked and normalised (its `id`, if given, must be the attempt's own). */
-export function parseAttemptPatch(id: string, patch: Partial<AttemptRecord>): Partial<AttemptRecord> {
+export function parseAttemptPatch(
+  id: string,
+  patch: Partial<AttemptRecord>,
+): Partial<AttemptRecord> {
   const parsed = defined(parseWith(AttemptRecordSchema.partial(), patch, "attempt patch"));
   keepImmutable(parsed, { id }, "attempt patch");
   return parsed;
@@ -242,7 +249,10 @@ export function parseCompletion(completion: CallbackCompletion): CallbackComplet
       }
     }
   }
-  for (const [name, items] of Object.entries({ findings: parsed.findings, metrics: parsed.metrics })) {
+  for (const [name, items] of Object.entries({
+    findings: parsed.findings,
+    metrics: parsed.metrics,
+  })) {
     if (new Set(items.map((item) => item.seq)).size !== items.length) {
       invalid("callback completion", `${name} repeat a seq`);
     }

@@ -172,7 +172,9 @@ export async function startCallbackServer(): Promise<{
 }
 
 /** Polls `probe` until it returns something other than undefined (the test's timeout bounds it). */
-export async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
+export async function eventually<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+): Promise<T> {
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;

@@ -75,7 +75,7 @@ export function storageConformance(
         storage_version: expect.any(String),
       });
       expect(storage.keyFor(stored.uri)).toBe(stored.key);
-      expect(await readAll(storage.get(stored.key))).toEqual(data);
+      expectSameBytes(await readAll(storage.get(stored.key)), data);
       if (options.versionKind === "sha256") {
         expect(stored.storage_version).toBe(`sha256:${sha256(data)}`);
       } else {
@@ -113,7 +113,7 @@ export function storageConformance(
       for (const stored of [fromReadable, fromIterable]) {
         expect(stored.size_bytes).toBe(whole.length);
         expect(stored.sha256).toBe(sha256(whole));
-        expect(await readAll(storage.get(stored.key))).toEqual(whole);
+        expectSameBytes(await readAll(storage.get(stored.key)), whole);
       }
     });
 
@@ -121,7 +121,7 @@ export function storageConformance(
       const stored = await storage.put("empty.txt", new Uint8Array(0));
       expect(stored.size_bytes).toBe(0);
       expect(stored.sha256).toBe(sha256(Buffer.alloc(0)));
-      expect(await readAll(storage.get("empty.txt"))).toEqual(Buffer.alloc(0));
+      expectSameBytes(await readAll(storage.get("empty.txt")), Buffer.alloc(0));
       expect((await storage.stat("empty.txt"))?.size_bytes).toBe(0);
     });
 
@@ -130,7 +130,9 @@ export function storageConformance(
       await expect(storage.put("output.json", "second")).rejects.toMatchObject({
         code: "storage_already_exists",
       });
-      await expect(storage.put("output.json", Readable.from([Buffer.from("third")]))).rejects.toMatchObject({
+      await expect(
+        storage.put("output.json", Readable.from([Buffer.from("third")])),
+      ).rejects.toMatchObject({
         code: "storage_already_exists",
       });
       expect((await readAll(storage.get("output.json"))).toString()).toBe("first");
@@ -138,53 +140,70 @@ export function storageConformance(
     });
 
     it("lets exactly one of 20 concurrent writers of a key win, its content intact", async () => {
-      const bodies = Array.from({ length: 20 }, (_, i) => Buffer.concat([Buffer.from(`writer ${i}\n`), randomBytes(48 * 1024)]));
+      const bodies = Array.from({ length: 20 }, (_, i) =>
+        Buffer.concat([Buffer.from(`writer ${i}\n`), randomBytes(48 * 1024)]),
+      );
       const results = await Promise.allSettled(
         bodies.map((body, i) =>
-          storage.put("race/output.json", i % 2 === 0 ? body : Readable.from([body.subarray(0, 1000), body.subarray(1000)])),
+          storage.put(
+            "race/output.json",
+            i % 2 === 0 ? body : Readable.from([body.subarray(0, 1000), body.subarray(1000)]),
+          ),
         ),
       );
       const winners = results.flatMap((result, i) => (result.status === "fulfilled" ? [i] : []));
       expect(winners).toHaveLength(1);
       for (const result of results) {
-        if (result.status === "rejected") expect(codeOf(result.reason)).toBe("storage_already_exists");
+        if (result.status === "rejected")
+          expect(codeOf(result.reason)).toBe("storage_already_exists");
       }
       const winner = bodies[winners[0] as number] as Buffer;
-      expect(await readAll(storage.get("race/output.json"))).toEqual(winner);
+      expectSameBytes(await readAll(storage.get("race/output.json")), winner);
       const stat = await storage.stat("race/output.json");
       expect(stat?.size_bytes).toBe(winner.length);
       expect(stat?.storage_version).toBe(
-        (results[winners[0] as number] as PromiseFulfilledResult<{ storage_version: string }>).value.storage_version,
+        (results[winners[0] as number] as PromiseFulfilledResult<{ storage_version: string }>).value
+          .storage_version,
       );
     });
 
     it("stops a body past maxBytes with storage_size_exceeded and keeps nothing", async () => {
-      await expect(storage.put("big/bytes.bin", randomBytes(1001), { maxBytes: 1000 })).rejects.toMatchObject({
+      await expect(
+        storage.put("big/bytes.bin", randomBytes(1001), { maxBytes: 1000 }),
+      ).rejects.toMatchObject({
         code: "storage_size_exceeded",
       });
       const chunks = [randomBytes(600), randomBytes(600), randomBytes(600)];
-      await expect(storage.put("big/stream.bin", Readable.from(chunks), { maxBytes: 1000 })).rejects.toMatchObject({
+      await expect(
+        storage.put("big/stream.bin", Readable.from(chunks), { maxBytes: 1000 }),
+      ).rejects.toMatchObject({
         code: "storage_size_exceeded",
       });
       expect(await storage.stat("big/bytes.bin")).toBeNull();
       expect(await storage.stat("big/stream.bin")).toBeNull();
       expect(await storage.list("big/")).toEqual([]);
-      const exact = await storage.put("big/stream.bin", Readable.from([randomBytes(500), randomBytes(500)]), {
-        maxBytes: 1000,
-      });
+      const exact = await storage.put(
+        "big/stream.bin",
+        Readable.from([randomBytes(500), randomBytes(500)]),
+        {
+          maxBytes: 1000,
+        },
+      );
       expect(exact.size_bytes).toBe(1000);
     });
 
     it("fails a read past maxBytes with storage_size_exceeded", async () => {
       const data = randomBytes(5000);
       await storage.put("outputs/log.txt", data);
-      await expect(readAll(storage.get("outputs/log.txt", { maxBytes: 4999 }))).rejects.toMatchObject({
+      await expect(
+        readAll(storage.get("outputs/log.txt", { maxBytes: 4999 })),
+      ).rejects.toMatchObject({
         code: "storage_size_exceeded",
       });
       await expect(readAll(storage.get("outputs/log.txt", { maxBytes: 0 }))).rejects.toMatchObject({
         code: "storage_size_exceeded",
       });
-      expect(await readAll(storage.get("outputs/log.txt", { maxBytes: 5000 }))).toEqual(data);
+      expectSameBytes(await readAll(storage.get("outputs/log.txt", { maxBytes: 5000 })), data);
     });
 
     it("answers a missing key with storage_not_found, a null stat and a quiet delete", async () => {
@@ -200,8 +219,24 @@ export function storageConformance(
       const keys = ["b/2", "a/10", "a/1", "ab", "a/sub/x.txt", "a/2", "a/sub/deeper/y", "é/1", "Z"];
       for (const key of keys) await storage.put(key, `content of ${key}`);
       const all = await storage.list("");
-      expect(all.map((s) => s.key)).toEqual(["Z", "a/1", "a/10", "a/2", "a/sub/deeper/y", "a/sub/x.txt", "ab", "b/2", "é/1"]);
-      expect((await storage.list("a/")).map((s) => s.key)).toEqual(["a/1", "a/10", "a/2", "a/sub/deeper/y", "a/sub/x.txt"]);
+      expect(all.map((s) => s.key)).toEqual([
+        "Z",
+        "a/1",
+        "a/10",
+        "a/2",
+        "a/sub/deeper/y",
+        "a/sub/x.txt",
+        "ab",
+        "b/2",
+        "é/1",
+      ]);
+      expect((await storage.list("a/")).map((s) => s.key)).toEqual([
+        "a/1",
+        "a/10",
+        "a/2",
+        "a/sub/deeper/y",
+        "a/sub/x.txt",
+      ]);
       expect((await storage.list("a")).map((s) => s.key)).toEqual([
         "a/1",
         "a/10",
@@ -225,8 +260,12 @@ export function storageConformance(
       await storage.put("attempts/a/other.json", "kept");
       await storage.delete("attempts/a/input.json");
       expect(await storage.stat("attempts/a/input.json")).toBeNull();
-      await expect(readAll(storage.get("attempts/a/input.json"))).rejects.toMatchObject({ code: "storage_not_found" });
-      expect((await storage.list("attempts/")).map((s) => s.key)).toEqual(["attempts/a/other.json"]);
+      await expect(readAll(storage.get("attempts/a/input.json"))).rejects.toMatchObject({
+        code: "storage_not_found",
+      });
+      expect((await storage.list("attempts/")).map((s) => s.key)).toEqual([
+        "attempts/a/other.json",
+      ]);
       await storage.put("attempts/a/input.json", "two");
       expect((await readAll(storage.get("attempts/a/input.json"))).toString()).toBe("two");
     });
@@ -241,13 +280,16 @@ export function storageConformance(
           ["uriFor", () => storage.uriFor(key)],
         ];
         for (const [operation, attempt] of attempts) {
-          expect(await codeOfCall(attempt), `${operation}(${JSON.stringify(key)})`).toBe("storage_path_invalid");
+          expect(await codeOfCall(attempt), `${operation}(${JSON.stringify(key)})`).toBe(
+            "storage_path_invalid",
+          );
         }
       }
       for (const prefix of ["../", "/abs", "a/../", "a//", "a\\", "a\0", ".."]) {
-        expect(await codeOfCall(() => storage.list(prefix)), `list(${JSON.stringify(prefix)})`).toBe(
-          "storage_path_invalid",
-        );
+        expect(
+          await codeOfCall(() => storage.list(prefix)),
+          `list(${JSON.stringify(prefix)})`,
+        ).toBe("storage_path_invalid");
       }
       expect(await storage.list("")).toEqual([]);
     });
@@ -292,11 +334,19 @@ export function storageConformance(
       await expect(put).rejects.toThrow("user cancelled");
       expect(await storage.stat("attempts/c/model.idf")).toBeNull();
       await expect(
-        storage.put("attempts/c/model.idf", "x", { signal: AbortSignal.abort(new Error("already")) }),
+        storage.put("attempts/c/model.idf", "x", {
+          signal: AbortSignal.abort(new Error("already")),
+        }),
       ).rejects.toThrow("already");
       expect(await storage.stat("attempts/c/model.idf")).toBeNull();
     });
   });
+}
+
+/** Asserts two byte sequences are equal (fast for megabytes, unlike a deep `toEqual`). */
+export function expectSameBytes(actual: Uint8Array, expected: Uint8Array): void {
+  expect(actual.byteLength).toBe(expected.byteLength);
+  expect(Buffer.compare(actual, expected), "the bytes differ").toBe(0);
 }
 
 /** Lowercase hex SHA-256. */

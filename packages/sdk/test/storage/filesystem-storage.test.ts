@@ -70,7 +70,9 @@ describe("FilesystemStorage", () => {
   it("refuses a symlinked folder that leads outside the root, on put, get, stat, list and delete", async () => {
     await symlink(outside, join(root, "link"));
     expect(await codeOfCall(() => storage.put("link/new.txt", "x"))).toBe("storage_path_invalid");
-    expect(await codeOfCall(() => storage.put("link/deeper/new.txt", "x"))).toBe("storage_path_invalid");
+    expect(await codeOfCall(() => storage.put("link/deeper/new.txt", "x"))).toBe(
+      "storage_path_invalid",
+    );
     expect(await readdir(outside)).toEqual(["secret.txt"]);
     expect(await codeOfCall(() => storage.get("link/secret.txt"))).toBe("storage_path_invalid");
     expect(await codeOfCall(() => storage.stat("link/secret.txt"))).toBe("storage_path_invalid");
@@ -85,7 +87,9 @@ describe("FilesystemStorage", () => {
     await symlink(join(outside, "secret.txt"), join(root, "leak.txt"));
     expect(await codeOfCall(() => storage.get("leak.txt"))).toBe("storage_path_invalid");
     expect(await codeOfCall(() => storage.stat("leak.txt"))).toBe("storage_path_invalid");
-    expect(await codeOfCall(() => storage.put("leak.txt", "overwrite"))).toBe("storage_already_exists");
+    expect(await codeOfCall(() => storage.put("leak.txt", "overwrite"))).toBe(
+      "storage_already_exists",
+    );
     expect(await readFile(join(outside, "secret.txt"), "utf8")).toBe("secret");
   });
 
@@ -124,7 +128,9 @@ describe("FilesystemStorage", () => {
     setTimeout(() => controller.abort(new Error("stop")), 10);
     await expect(aborted).rejects.toThrow("stop");
     await expect(
-      storage.put("a/large.bin", Readable.from([randomBytes(800), randomBytes(800)]), { maxBytes: 1000 }),
+      storage.put("a/large.bin", Readable.from([randomBytes(800), randomBytes(800)]), {
+        maxBytes: 1000,
+      }),
     ).rejects.toMatchObject({ code: "storage_size_exceeded" });
     expect(await readdir(join(root, "a"))).toEqual([]);
     expect(await storage.stat("a/failing.bin")).toBeNull();
@@ -134,7 +140,9 @@ describe("FilesystemStorage", () => {
 
   it("leaves one file and no temporary file after 20 concurrent writers", async () => {
     const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => storage.put("race.bin", Readable.from([randomBytes(4096), Buffer.from(String(i))]))),
+      Array.from({ length: 20 }, (_, i) =>
+        storage.put("race.bin", Readable.from([randomBytes(4096), Buffer.from(String(i))])),
+      ),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(await readdir(root)).toEqual(["race.bin"]);
@@ -155,16 +163,24 @@ describe("FilesystemStorage", () => {
     await storage.put("a/real.txt", "x");
     await writeFile(join(root, "a", `${TEMP_PREFIX}1234`), "half written");
     expect((await storage.list("")).map((s) => s.key)).toEqual(["a/real.txt"]);
-    expect(await codeOfCall(() => storage.get(`a/${TEMP_PREFIX}1234`))).toBe("storage_path_invalid");
-    expect(await codeOfCall(() => storage.put(`${TEMP_PREFIX}x/y`, "x"))).toBe("storage_path_invalid");
+    expect(await codeOfCall(() => storage.get(`a/${TEMP_PREFIX}1234`))).toBe(
+      "storage_path_invalid",
+    );
+    expect(await codeOfCall(() => storage.put(`${TEMP_PREFIX}x/y`, "x"))).toBe(
+      "storage_path_invalid",
+    );
   });
 
   it("treats a folder as no object, and refuses a key that runs through an object", async () => {
     await storage.put("runs/r1/input.json", "{}");
     await expect(storage.get("runs/r1")).rejects.toMatchObject({ code: "storage_not_found" });
     expect(await storage.stat("runs/r1")).toBeNull();
-    expect(await codeOfCall(() => storage.put("runs/r1/input.json/nested", "x"))).toBe("storage_path_invalid");
-    await expect(storage.get("runs/r1/input.json/nested")).rejects.toMatchObject({ code: "storage_not_found" });
+    expect(await codeOfCall(() => storage.put("runs/r1/input.json/nested", "x"))).toBe(
+      "storage_path_invalid",
+    );
+    await expect(storage.get("runs/r1/input.json/nested")).rejects.toMatchObject({
+      code: "storage_not_found",
+    });
     await storage.delete("runs/r1");
     expect(await storage.stat("runs/r1/input.json")).not.toBeNull();
   });

@@ -14,7 +14,9 @@ describe("MemoryStorage", () => {
     const b = new MemoryStorage();
     expect(a.name).not.toBe(b.name);
     expect(a.uriFor("k")).not.toBe(b.uriFor("k"));
-    expect(() => a.keyFor(b.uriFor("k"))).toThrow(expect.objectContaining({ code: "storage_path_invalid" }));
+    expect(() => a.keyFor(b.uriFor("k"))).toThrow(
+      expect.objectContaining({ code: "storage_path_invalid" }),
+    );
   });
 
   it("refuses a name that cannot sit in a URI", async () => {

@@ -22,6 +22,11 @@ export interface FakeGcsServer {
   requests: FakeGcsRequest[];
   /** Stores an object directly, as if uploaded (for seeding large listings). */
   insert(bucket: string, name: string, data: Uint8Array, contentType?: string): FakeGcsObject;
+  /**
+   * Flips a byte of the next uploaded object as it is stored, after the client sent it intact:
+   * corruption in transit, which the client's CRC32C check must catch.
+   */
+  corruptNextUpload(): void;
   /** Answers the next `count` requests with `status` (a JSON API error), whatever they ask. */
   failNext(status: number, count?: number): void;
   /** Stops the server and drops its connections. */
@@ -103,6 +108,7 @@ export async function startFakeGcsServer(): Promise<FakeGcsServer> {
   const requests: FakeGcsRequest[] = [];
   const failures: number[] = [];
   let generation = BigInt(Date.now()) * 1000n;
+  let corruptNext = false;
   let url = "";
 
   const keyOf = (bucket: string, name: string) => `${bucket}/${name}`;
@@ -113,7 +119,11 @@ export async function startFakeGcsServer(): Promise<FakeGcsServer> {
     const ok =
       ifGenerationMatch === "0" ? current === undefined : current?.generation === ifGenerationMatch;
     if (!ok) {
-      throw new HttpError(412, "At least one of the pre-conditions you specified did not hold.", "conditionNotMet");
+      throw new HttpError(
+        412,
+        "At least one of the pre-conditions you specified did not hold.",
+        "conditionNotMet",
+      );
     }
   };
 
@@ -123,9 +133,15 @@ export async function startFakeGcsServer(): Promise<FakeGcsServer> {
     data: Buffer,
     contentType: string,
     ifGenerationMatch?: string,
+    uploaded = true,
   ): FakeGcsObject => {
     checkPrecondition(bucket, name, ifGenerationMatch);
     if (name.length === 0) throw new HttpError(400, "Required: object name", "required");
+    if (uploaded && corruptNext && data.length > 0) {
+      corruptNext = false;
+      data = Buffer.from(data);
+      data[0] = (data[0] as number) ^ 0xff;
+    }
     const now = new Date().toISOString();
     generation += 1n;
     const object: FakeGcsObject = {
@@ -169,7 +185,10 @@ export async function startFakeGcsServer(): Promise<FakeGcsServer> {
 
   const find = (bucket: string, name: string, query: Record<string, string>) => {
     const object = objects.get(keyOf(bucket, name));
-    if (object === undefined || (query.generation !== undefined && query.generation !== object.generation)) {
+    if (
+      object === undefined ||
+      (query.generation !== undefined && query.generation !== object.generation)
+    ) {
       throw new HttpError(404, `No such object: ${bucket}/${name}`, "notFound");
     }
     return object;
@@ -231,7 +250,11 @@ export async function startFakeGcsServer(): Promise<FakeGcsServer> {
       case "media": {
         if (name === undefined) throw new HttpError(400, "Required: name", "required");
         const contentType = header(req, "content-type") ?? "application/octet-stream";
-        return json(res, 200, resource(store(bucket, name, body, contentType, query.ifGenerationMatch)));
+        return json(
+          res,
+          200,
+          resource(store(bucket, name, body, contentType, query.ifGenerationMatch)),
+        );
       }
       case "multipart": {
         const [metadata, part] = parseMultipart(body, header(req, "content-type") ?? "");
@@ -247,7 +270,8 @@ export async function startFakeGcsServer(): Promise<FakeGcsServer> {
         );
       }
       case "resumable": {
-        const metadata = body.length > 0 ? (JSON.parse(body.toString("utf8")) as Record<string, unknown>) : {};
+        const metadata =
+          body.length > 0 ? (JSON.parse(body.toString("utf8")) as Record<string, unknown>) : {};
         const objectName = name ?? (typeof metadata.name === "string" ? metadata.name : undefined);
         if (objectName === undefined) throw new HttpError(400, "Required: name", "required");
         checkPrecondition(bucket, objectName, query.ifGenerationMatch);
@@ -257,7 +281,9 @@ export async function startFakeGcsServer(): Promise<FakeGcsServer> {
           name: objectName,
           contentType:
             header(req, "x-upload-content-type") ??
-            (typeof metadata.contentType === "string" ? metadata.contentType : "application/octet-stream"),
+            (typeof metadata.contentType === "string"
+              ? metadata.contentType
+              : "application/octet-stream"),
           ifGenerationMatch: query.ifGenerationMatch,
           received: [],
           receivedBytes: 0,
@@ -290,7 +316,11 @@ export async function startFakeGcsServer(): Promise<FakeGcsServer> {
       return incomplete(res, session);
     }
     if (range.start > session.receivedBytes) {
-      throw new HttpError(400, `chunk starts at ${range.start}, ${session.receivedBytes} bytes received`, "invalid");
+      throw new HttpError(
+        400,
+        `chunk starts at ${range.start}, ${session.receivedBytes} bytes received`,
+        "invalid",
+      );
     }
     if (range.end !== undefined && range.end - range.start + 1 !== body.length) {
       throw new HttpError(400, "Content-Range does not match the body's length", "invalid");
@@ -299,7 +329,8 @@ export async function startFakeGcsServer(): Promise<FakeGcsServer> {
     const fresh = body.subarray(session.receivedBytes - range.start);
     session.received.push(fresh);
     session.receivedBytes += fresh.length;
-    const last = range.total === undefined ? range.end === undefined : session.receivedBytes >= range.total;
+    const last =
+      range.total === undefined ? range.end === undefined : session.receivedBytes >= range.total;
     if (range.total !== undefined && session.receivedBytes > range.total) {
       throw new HttpError(400, "more bytes than the declared total", "invalid");
     }
@@ -310,7 +341,13 @@ export async function startFakeGcsServer(): Promise<FakeGcsServer> {
   const finish = (res: ServerResponse, id: string, session: UploadSession) => {
     const data = Buffer.concat(session.received, session.receivedBytes);
     try {
-      session.done = store(session.bucket, session.name, data, session.contentType, session.ifGenerationMatch);
+      session.done = store(
+        session.bucket,
+        session.name,
+        data,
+        session.contentType,
+        session.ifGenerationMatch,
+      );
     } finally {
       session.received = [];
       if (session.done === null) sessions.delete(id);
@@ -344,7 +381,11 @@ export async function startFakeGcsServer(): Promise<FakeGcsServer> {
     }
     const [start, end] = wanted;
     if (start >= size || start > end) {
-      throw new HttpError(416, "The requested range cannot be satisfied.", "requestedRangeNotSatisfiable");
+      throw new HttpError(
+        416,
+        "The requested range cannot be satisfied.",
+        "requestedRangeNotSatisfiable",
+      );
     }
     const last = Math.min(end, size - 1);
     res
@@ -360,7 +401,10 @@ export async function startFakeGcsServer(): Promise<FakeGcsServer> {
     const prefix = query.prefix ?? "";
     const delimiter = query.delimiter;
     const maxResults = Math.max(1, Math.min(Number(query.maxResults ?? 1000) || 1000, 1000));
-    const after = query.pageToken === undefined ? undefined : Buffer.from(query.pageToken, "base64url").toString("utf8");
+    const after =
+      query.pageToken === undefined
+        ? undefined
+        : Buffer.from(query.pageToken, "base64url").toString("utf8");
     const names = [...objects.values()]
       .filter((o) => o.bucket === bucket && o.name.startsWith(prefix))
       .map((o) => o.name)
@@ -369,9 +413,12 @@ export async function startFakeGcsServer(): Promise<FakeGcsServer> {
     const prefixes = new Set<string>();
     let nextPageToken: string | undefined;
     for (const name of names) {
-      if (after !== undefined && Buffer.compare(Buffer.from(name), Buffer.from(after)) <= 0) continue;
+      if (after !== undefined && Buffer.compare(Buffer.from(name), Buffer.from(after)) <= 0)
+        continue;
       if (items.length + prefixes.size >= maxResults) {
-        nextPageToken = Buffer.from(items.at(-1)?.name ?? [...prefixes].at(-1) ?? "").toString("base64url");
+        nextPageToken = Buffer.from(items.at(-1)?.name ?? [...prefixes].at(-1) ?? "").toString(
+          "base64url",
+        );
         break;
       }
       const cut = delimiter ? name.indexOf(delimiter, prefix.length) : -1;
@@ -388,14 +435,16 @@ export async function startFakeGcsServer(): Promise<FakeGcsServer> {
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (res.headersSent || req.destroyed) {
+      if (res.headersSent || error instanceof ClientAborted) {
         res.destroy();
         return;
       }
       const status = error instanceof HttpError ? error.status : 500;
       const message = error instanceof Error ? error.message : String(error);
       const reason = error instanceof HttpError ? error.reason : "backendError";
-      json(res, status, { error: { code: status, message, errors: [{ message, domain: "global", reason }] } });
+      json(res, status, {
+        error: { code: status, message, errors: [{ message, domain: "global", reason }] },
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -406,7 +455,10 @@ export async function startFakeGcsServer(): Promise<FakeGcsServer> {
     objects,
     requests,
     insert: (bucket, name, data, contentType = "application/octet-stream") =>
-      store(bucket, name, Buffer.from(data), contentType),
+      store(bucket, name, Buffer.from(data), contentType, undefined, false),
+    corruptNextUpload() {
+      corruptNext = true;
+    },
     failNext(status, count = 1) {
       for (let i = 0; i < count; i++) failures.push(status);
     },
@@ -433,11 +485,18 @@ function json(res: ServerResponse, status: number, body: unknown): void {
     .end(text);
 }
 
+/** The client went away mid-request: nothing to answer, nothing to store. */
+class ClientAborted extends Error {}
+
 /** The whole request body; throws if the client aborts before the end, so nothing half-sent is stored. */
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  if (!req.complete) throw new HttpError(400, "the request was aborted", "invalid");
+  try {
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+  } catch (cause) {
+    throw new ClientAborted("the request was aborted", { cause });
+  }
+  if (!req.complete) throw new ClientAborted("the request was aborted");
   return Buffer.concat(chunks);
 }
 
@@ -456,7 +515,8 @@ function parseMultipart(
   contentType: string,
 ): [Record<string, unknown>, { contentType: string; data: Buffer }] {
   const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1];
-  if (boundary === undefined) throw new HttpError(400, "multipart upload without a boundary", "invalid");
+  if (boundary === undefined)
+    throw new HttpError(400, "multipart upload without a boundary", "invalid");
   const delimiter = Buffer.from(`--${boundary}`);
   const parts: { headers: string; data: Buffer }[] = [];
   let position = body.indexOf(delimiter);
@@ -467,15 +527,22 @@ function parseMultipart(
     if (headerEnd < 0) break;
     const next = body.indexOf(Buffer.concat([Buffer.from("\r\n"), delimiter]), headerEnd + 4);
     if (next < 0) break;
-    parts.push({ headers: body.subarray(start, headerEnd).toString("utf8"), data: body.subarray(headerEnd + 4, next) });
+    parts.push({
+      headers: body.subarray(start, headerEnd).toString("utf8"),
+      data: body.subarray(headerEnd + 4, next),
+    });
     position = next + 2;
   }
   const [meta, media] = parts;
   if (meta === undefined || media === undefined) {
     throw new HttpError(400, "a multipart upload has a metadata part and a media part", "invalid");
   }
-  const mediaType = /content-type:\s*([^\r\n]+)/i.exec(media.headers)?.[1]?.trim() ?? "application/octet-stream";
-  return [JSON.parse(meta.data.toString("utf8")) as Record<string, unknown>, { contentType: mediaType, data: media.data }];
+  const mediaType =
+    /content-type:\s*([^\r\n]+)/i.exec(media.headers)?.[1]?.trim() ?? "application/octet-stream";
+  return [
+    JSON.parse(meta.data.toString("utf8")) as Record<string, unknown>,
+    { contentType: mediaType, data: media.data },
+  ];
 }
 
 type ContentRange =
@@ -485,8 +552,10 @@ type ContentRange =
 function parseContentRange(value: string | undefined): ContentRange {
   if (value === undefined) return { kind: "bytes", start: 0, end: undefined, total: undefined };
   const status = /^bytes \*\/(\*|\d+)$/.exec(value);
-  if (status !== null) return { kind: "status", total: status[1] === "*" ? undefined : Number(status[1]) };
-  const bytes = /^bytes (\d+)-(\*|\d+)\/(\*|\d+)$/.exec(value);
+  if (status !== null)
+    return { kind: "status", total: status[1] === "*" ? undefined : Number(status[1]) };
+  // An empty final chunk comes as "bytes 0--1/0" from the real client.
+  const bytes = /^bytes (\d+)-(\*|-?\d+)\/(\*|\d+)$/.exec(value);
   if (bytes === null) throw new HttpError(400, `bad Content-Range ${value}`, "invalid");
   return {
     kind: "bytes",

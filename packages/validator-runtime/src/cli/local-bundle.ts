@@ -66,7 +66,8 @@ export async function buildLocalBundle(spec: LocalBundleSpec): Promise<LocalBund
       throw new CliError(`--file ${file.portKey}: no file at ${file.path}`, ExitCode.usage);
     }
     const name = basename(file.path);
-    if (!isSafeLeafName(name)) throw new CliError(`--file ${file.portKey}: unusable file name ${name}`, ExitCode.usage);
+    if (!isSafeLeafName(name))
+      throw new CliError(`--file ${file.portKey}: unusable file name ${name}`, ExitCode.usage);
     const stored = await storage.put(`files/${index}/${name}`, createReadStream(file.path));
     const integrity = {
       size_bytes: stored.size_bytes,
@@ -78,7 +79,11 @@ export async function buildLocalBundle(spec: LocalBundleSpec): Promise<LocalBund
     };
     const resourceType = RESOURCE_PORTS[file.portKey];
     if (resourceType !== undefined) {
-      resourceFiles.push({ ...integrity, id: `local-${file.portKey}-${index}`, type: resourceType });
+      resourceFiles.push({
+        ...integrity,
+        id: `local-${file.portKey}-${index}`,
+        type: resourceType,
+      });
     } else {
       inputFiles.push({
         ...integrity,
@@ -91,7 +96,11 @@ export async function buildLocalBundle(spec: LocalBundleSpec): Promise<LocalBund
   const envelope: ValidationInputEnvelopeInput = {
     schema_version: INPUT_SCHEMA_VERSION,
     run_id: runId,
-    validator: { id: `local-${spec.type.toLowerCase()}`, type: spec.type, version: spec.validatorVersion },
+    validator: {
+      id: `local-${spec.type.toLowerCase()}`,
+      type: spec.type,
+      version: spec.validatorVersion,
+    },
     org: { id: "local", name: "Local" },
     workflow: { id: "local", step_id: "try", step_name: "validibot-validator try" },
     input_files: inputFiles,

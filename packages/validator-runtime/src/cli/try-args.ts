@@ -25,7 +25,8 @@ function usage(message: string): CliError {
 
 function parseFile(value: string): TryFileArg {
   const eq = value.indexOf("=");
-  if (eq <= 0 || eq === value.length - 1) throw usage(`--file expects <port_key>=<path>, got ${JSON.stringify(value)}`);
+  if (eq <= 0 || eq === value.length - 1)
+    throw usage(`--file expects <port_key>=<path>, got ${JSON.stringify(value)}`);
   const portKey = value.slice(0, eq);
   let path = value.slice(eq + 1);
   let mimeType: SupportedMimeType | null = null;
@@ -78,7 +79,8 @@ export function parseTryArgs(args: readonly string[]): TryArgs {
         break;
       case "--timeout": {
         const seconds = Number(value());
-        if (!Number.isInteger(seconds) || seconds <= 0) throw usage("--timeout must be a whole number of seconds");
+        if (!Number.isInteger(seconds) || seconds <= 0)
+          throw usage("--timeout must be a whole number of seconds");
         parsed.timeoutSeconds = seconds;
         break;
       }

@@ -1,17 +1,11 @@
 import { rm } from "node:fs/promises";
 import { ExitCode } from "../exit-codes";
-import { type Logger, stderrLogger } from "../log";
 import { runAttempt } from "../run-validator";
-import { buildLocalBundle } from "./local-bundle";
 import { loadValidator } from "./load-validator";
+import { buildLocalBundle } from "./local-bundle";
+import type { CliIo } from "./main";
 import { formatReport } from "./report";
 import { parseTryArgs } from "./try-args";
-
-/** Where the CLI writes: stdout for results, a logger for everything else. */
-export interface CliIo {
-  stdout(text: string): void;
-  log: Logger;
-}
 
 /** The environment of a local try: the user's, minus the variables that would redirect the attempt. */
 function tryEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -26,7 +20,7 @@ function tryEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
  * in this process with callbacks off, prints the findings and metrics, and returns 0 when the
  * status is `success`, 1 for any other status, or the attempt's infrastructure exit code.
  */
-export async function tryCommand(args: readonly string[], io: CliIo = { stdout: (t) => process.stdout.write(t), log: stderrLogger }): Promise<number> {
+export async function tryCommand(args: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseTryArgs(args);
   const validator = await loadValidator(parsed.validator);
   const bundle = await buildLocalBundle({
@@ -45,7 +39,9 @@ export async function tryCommand(args: readonly string[], io: CliIo = { stdout: 
       log: io.log,
     });
     if (outcome.output === null) {
-      io.stdout(`The attempt failed before writing its output: ${outcome.error ?? "unknown error"}\n`);
+      io.stdout(
+        `The attempt failed before writing its output: ${outcome.error ?? "unknown error"}\n`,
+      );
       return outcome.exitCode;
     }
     io.stdout(formatReport(outcome.output));

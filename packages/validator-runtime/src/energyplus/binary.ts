@@ -1,4 +1,12 @@
-import { accessSync, closeSync, constants, openSync, readSync, realpathSync, statSync } from "node:fs";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  openSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import type { ProcessRunner } from "./process-runner";
 import { parseIddHeader, parseVersionOutput } from "./version";
@@ -61,7 +69,10 @@ function readHead(path: string, bytes: number): string | null {
 export async function probeBinary(runner: ProcessRunner, path: string): Promise<EnergyPlusBinary> {
   let output = "";
   try {
-    const result = await runner.runProcess(path, ["--version"], { timeoutMs: 30_000, tailBytes: 4096 });
+    const result = await runner.runProcess(path, ["--version"], {
+      timeoutMs: 30_000,
+      tailBytes: 4096,
+    });
     output = `${result.stdoutTail}\n${result.stderrTail}`.trim();
   } catch (error) {
     output = error instanceof Error ? error.message : String(error);

@@ -3,7 +3,12 @@ import { type FindingSink, MODEL_FILE_ROLE, modelPath } from "./findings";
 import { objectsOfType, type ParsedModel } from "./model";
 
 function missing(model: ParsedModel, type: string) {
-  return { file_role: MODEL_FILE_ROLE, path: modelPath(model.format, type, null), line: null, column: null };
+  return {
+    file_role: MODEL_FILE_ROLE,
+    path: modelPath(model.format, type, null),
+    line: null,
+    column: null,
+  };
 }
 
 /**
@@ -27,7 +32,10 @@ export function checkRequiredObjects(
       });
     }
   }
-  if (objectsOfType(model, "Timestep").length === 0 && objectsOfType(model, "SimulationControl").length === 0) {
+  if (
+    objectsOfType(model, "Timestep").length === 0 &&
+    objectsOfType(model, "SimulationControl").length === 0
+  ) {
     sink.finding({
       severity: "WARNING",
       code: epCode("missing_recommended_object"),

@@ -5,7 +5,10 @@ import type { ModelField, ModelObject, ParsedModel } from "./model";
 const UNSAFE_PREFIXES: readonly { prefix: string; why: string }[] = [
   { prefix: "pythonplugin:", why: "runs Python code inside the simulation" },
   { prefix: "externalinterface", why: "loads FMU libraries or opens sockets to outside programs" },
-  { prefix: "energymanagementsystem:", why: "runs EMS (Erl) programs that change the simulation at run time" },
+  {
+    prefix: "energymanagementsystem:",
+    why: "runs EMS (Erl) programs that change the simulation at run time",
+  },
 ];
 
 /** Why a file path in a `Schedule:File` is refused, or null when it stays inside the run folder. */
@@ -25,7 +28,9 @@ function fileNameField(object: ModelObject): ModelField | undefined {
   if (named) return named;
   // Without notes: `Schedule:File` is Name, Schedule Type Limits Name, File Name, ...;
   // `Schedule:File:Shading` starts with File Name.
-  return object.type.toLowerCase() === "schedule:file:shading" ? object.fields[0] : object.fields[2];
+  return object.type.toLowerCase() === "schedule:file:shading"
+    ? object.fields[0]
+    : object.fields[2];
 }
 
 /**

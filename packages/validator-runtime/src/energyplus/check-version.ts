@@ -19,7 +19,12 @@ export function checkVersion(
       severity: "WARNING",
       code: epCode("version_missing"),
       text: "The model has no Version object; EnergyPlus assumes its own version, so an older model may be misread.",
-      location: { file_role: MODEL_FILE_ROLE, path: modelPath(model.format, "Version", null), line: null, column: null },
+      location: {
+        file_role: MODEL_FILE_ROLE,
+        path: modelPath(model.format, "Version", null),
+        line: null,
+        column: null,
+      },
       tags: [REVIEW_TAG],
     });
     return null;

@@ -23,7 +23,17 @@ export async function readEndFile(path: string): Promise<EndFile> {
   } catch {
     return { exists: false, outcome: null, warnings: null, severe: null, text: null };
   }
-  const outcome = text.includes("Completed Successfully") ? "completed" : text.includes("Terminated") ? "terminated" : null;
+  const outcome = text.includes("Completed Successfully")
+    ? "completed"
+    : text.includes("Terminated")
+      ? "terminated"
+      : null;
   const m = /(\d+)\s+Warning;\s*(\d+)\s+Severe/.exec(text);
-  return { exists: true, outcome, warnings: m ? Number(m[1]) : null, severe: m ? Number(m[2]) : null, text };
+  return {
+    exists: true,
+    outcome,
+    warnings: m ? Number(m[1]) : null,
+    severe: m ? Number(m[2]) : null,
+    text,
+  };
 }

@@ -17,7 +17,10 @@ interface KeyPosition {
 
 /** Key positions of the first three levels: type -> name -> field. */
 interface KeyIndex {
-  types: Map<string, { at: KeyPosition; names: Map<string, { at: KeyPosition; fields: Map<string, KeyPosition> }> }>;
+  types: Map<
+    string,
+    { at: KeyPosition; names: Map<string, { at: KeyPosition; fields: Map<string, KeyPosition> }> }
+  >;
   duplicates: { path: string[]; at: KeyPosition }[];
 }
 
@@ -142,7 +145,13 @@ function jsonErrorPosition(text: string, error: unknown): { line: number; column
  */
 export function readEpJson(text: string): { model: ParsedModel; issues: EpJsonIssue[] } {
   const issues: EpJsonIssue[] = [];
-  const empty: ParsedModel = { format: "epjson", objects: [], version: null, complete: false, document: null };
+  const empty: ParsedModel = {
+    format: "epjson",
+    objects: [],
+    version: null,
+    complete: false,
+    document: null,
+  };
   let doc: unknown;
   try {
     doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
@@ -214,7 +223,8 @@ export function readEpJson(text: string): { model: ParsedModel; issues: EpJsonIs
       });
       if (version === null && type.toLowerCase() === "version") {
         const id = (body as Record<string, unknown>).version_identifier;
-        if (id !== undefined && id !== null && String(id).trim() !== "") version = String(id).trim();
+        if (id !== undefined && id !== null && String(id).trim() !== "")
+          version = String(id).trim();
       }
     }
   }

@@ -14,14 +14,23 @@ export const ERR_FILE_ROLE = "eplusout.err";
  */
 export function errMessageFinding(message: ErrMessage, model: ParsedModel | null): FindingInput {
   const hint = locationHint(message.text);
-  const location = (hint && resolveHint(model, hint)) ?? { file_role: ERR_FILE_ROLE, line: message.errLine, column: null, path: null };
+  const location = (hint && resolveHint(model, hint)) ?? {
+    file_role: ERR_FILE_ROLE,
+    line: message.errLine,
+    column: null,
+    path: null,
+  };
   const times = message.occurrences > 1 ? ` (occurred ${message.occurrences} times)` : "";
   return {
     severity: message.level === "warning" ? "WARNING" : "ERROR",
     code: epCode(message.level),
     text: `${message.text}${times}`,
     location,
-    tags: ["energyplus", `err-line:${message.errLine}`, ...(message.recurring ? ["recurring"] : [])],
+    tags: [
+      "energyplus",
+      `err-line:${message.errLine}`,
+      ...(message.recurring ? ["recurring"] : []),
+    ],
   };
 }
 
@@ -32,7 +41,7 @@ export function errFindings(report: ErrReport, model: ParsedModel | null): Findi
     findings.push({
       severity: "INFO",
       code: epCode("messages_truncated"),
-      text: `eplusout.err holds ${report.dropped} more distinct messages than are listed here; see the eplusout.err artifact.`,
+      text: `eplusout.err holds ${report.dropped} more messages than are listed here (the counts include them); see the eplusout.err artifact.`,
       location: { file_role: ERR_FILE_ROLE, line: null, column: null, path: null },
       tags: ["energyplus"],
     });

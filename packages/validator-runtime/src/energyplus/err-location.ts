@@ -25,7 +25,8 @@ const PATTERNS: readonly ((text: string) => LocationHint | null)[] = [
   },
   // Object=TYPE, Name=NAME
   (t) => {
-    const m = /Object\s*=\s*"?([A-Za-z][\w:-]*)"?\s*,\s*Name\s*=\s*"?([^",]+?)"?(?:,|$|\s{2})/i.exec(t);
+    const m =
+      /Object\s*=\s*"?([A-Za-z][\w:-]*)"?\s*,\s*Name\s*=\s*"?([^",]+?)"?(?:,|$|\s{2})/i.exec(t);
     return m ? { type: m[1] ?? null, name: (m[2] ?? "").trim(), field: null, line: null } : null;
   },
   // ... in SIZINGPERIOD:DESIGNDAY=CHICAGO ANN CLG .4% CONDNS WB=>MDB
@@ -37,12 +38,22 @@ const PATTERNS: readonly ((text: string) => LocationHint | null)[] = [
   (t) => {
     const m = /([A-Za-z][A-Za-z0-9]*(?::[A-Za-z0-9]+)*)\s*=\s*"([^"]+)"/.exec(t);
     if (!m) return null;
-    const field = /invalid ([A-Za-z][A-Za-z0-9 ]*?)(?:=|\s+entered|\s*$)/i.exec(t.slice((m.index ?? 0) + m[0].length));
-    return { type: m[1] ?? null, name: m[2] ?? null, field: field?.[1]?.trim() ?? null, line: null };
+    const field = /invalid ([A-Za-z][A-Za-z0-9 ]*?)(?:=|\s+entered|\s*$)/i.exec(
+      t.slice((m.index ?? 0) + m[0].length),
+    );
+    return {
+      type: m[1] ?? null,
+      name: m[2] ?? null,
+      field: field?.[1]?.trim() ?? null,
+      line: null,
+    };
   },
   // ... for Zone=ZONE 1 / Surface=WALL 1 (unquoted)
   (t) => {
-    const m = /\b(Zone|Surface|Construction|Material|Schedule|Space|Fenestration Surface|Window)\s*=\s*([^,;"]+?)\s*(?:[,;]|$)/i.exec(t);
+    const m =
+      /\b(Zone|Surface|Construction|Material|Schedule|Space|Fenestration Surface|Window)\s*=\s*([^,;"]+?)\s*(?:[,;]|$)/i.exec(
+        t,
+      );
     return m ? { type: m[1] ?? null, name: m[2] ?? null, field: null, line: null } : null;
   },
 ];
@@ -58,7 +69,17 @@ export function locationHint(text: string): LocationHint | null {
 }
 
 const TYPE_WORDS: Record<string, string[]> = {
-  surface: ["buildingsurface:", "fenestrationsurface:", "wall:", "roof", "floor:", "window", "door", "shading:", "glazeddoor"],
+  surface: [
+    "buildingsurface:",
+    "fenestrationsurface:",
+    "wall:",
+    "roof",
+    "floor:",
+    "window",
+    "door",
+    "shading:",
+    "glazeddoor",
+  ],
   "fenestration surface": ["fenestrationsurface:", "window", "door", "glazeddoor"],
   window: ["fenestrationsurface:", "window"],
   material: ["material", "windowmaterial:"],
@@ -76,8 +97,17 @@ function typeMatches(objectType: string, hint: string): boolean {
 
 function findField(object: ModelObject, name: string | null): ModelField | undefined {
   if (!name) return undefined;
-  const n = name.toLowerCase().replace(/[\s_]+/g, " ").trim();
-  return object.fields.find((f) => f.name?.toLowerCase().replace(/[\s_]+/g, " ").trim() === n);
+  const n = name
+    .toLowerCase()
+    .replace(/[\s_]+/g, " ")
+    .trim();
+  return object.fields.find(
+    (f) =>
+      f.name
+        ?.toLowerCase()
+        .replace(/[\s_]+/g, " ")
+        .trim() === n,
+  );
 }
 
 /**
@@ -85,10 +115,15 @@ function findField(object: ModelObject, name: string | null): ModelField | undef
  * type word fits it) with its line, or the model line EnergyPlus gave. EnergyPlus upper-cases
  * names, so names are compared ignoring case. Null when nothing in the model matches.
  */
-export function resolveHint(model: ParsedModel | null, hint: LocationHint): Partial<MessageLocation> | null {
+export function resolveHint(
+  model: ParsedModel | null,
+  hint: LocationHint,
+): Partial<MessageLocation> | null {
   if (model && hint.name) {
     const name = hint.name.trim().toLowerCase();
-    const named = model.objects.filter((o) => o.name !== null && o.name.trim().toLowerCase() === name);
+    const named = model.objects.filter(
+      (o) => o.name !== null && o.name.trim().toLowerCase() === name,
+    );
     const typed = hint.type ? named.filter((o) => typeMatches(o.type, hint.type ?? "")) : [];
     const object = typed[0] ?? (named.length === 1 ? named[0] : undefined);
     if (object) return locate(model.format, object, findField(object, hint.field));
@@ -101,6 +136,7 @@ export function resolveHint(model: ParsedModel | null, hint: LocationHint): Part
       column: null,
     };
   }
-  if (hint.line !== null) return { file_role: MODEL_FILE_ROLE, path: null, line: hint.line, column: null };
+  if (hint.line !== null)
+    return { file_role: MODEL_FILE_ROLE, path: null, line: hint.line, column: null };
   return null;
 }

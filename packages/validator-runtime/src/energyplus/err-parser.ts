@@ -34,7 +34,7 @@ export interface ErrReport {
   /** Messages of the main body by level, every one counted (recurring summaries not included). */
   markerCounts: Record<ErrLevel, number>;
   summary: ErrSummary;
-  /** Distinct messages not kept because `maxMessages` was reached. */
+  /** Messages not kept (each occurrence) because `maxMessages` distinct ones were already kept. */
   dropped: number;
   /** The last lines of the file, for people reading a failure. */
   tail: string;
@@ -51,8 +51,10 @@ export interface ErrParserOptions {
 }
 
 const MARKER = /^\*\*\s*(Warning|Severe|Fatal|~~~)\s*\*\*\s?(.*)$/;
-const COMPLETED = /EnergyPlus Completed Successfully--\s*(\d+)\s+Warning;\s*(\d+)\s+Severe Errors?(?:;\s*Elapsed Time=(.*))?/;
-const TERMINATED = /EnergyPlus Terminated--Fatal Error Detected\.\s*(\d+)\s+Warning;\s*(\d+)\s+Severe Errors?(?:;\s*Elapsed Time=(.*))?/;
+const COMPLETED =
+  /EnergyPlus Completed Successfully--\s*(\d+)\s+Warning;\s*(\d+)\s+Severe Errors?(?:;\s*Elapsed Time=(.*))?/;
+const TERMINATED =
+  /EnergyPlus Terminated--Fatal Error Detected\.\s*(\d+)\s+Warning;\s*(\d+)\s+Severe Errors?(?:;\s*Elapsed Time=(.*))?/;
 const OCCURRED = /This error occurred (\d+) total times?;?/;
 const RECURRING_STATS = /^(during (Warmup|Sizing) \d+ times[;.]?)$/;
 const STARS = "*************";
@@ -80,7 +82,13 @@ export class ErrParser {
   private readonly counts: Record<ErrLevel, number> = { warning: 0, severe: 0, fatal: 0 };
   private summary: ErrSummary = { outcome: null, warnings: null, severe: null, elapsed: null };
   private programVersion: string | null = null;
-  private open: { level: ErrLevel; parts: string[]; errLine: number; recurring: boolean; occurrences: number } | null = null;
+  private open: {
+    level: ErrLevel;
+    parts: string[];
+    errLine: number;
+    recurring: boolean;
+    occurrences: number;
+  } | null = null;
   private dropped = 0;
   private lineNo = 0;
 
@@ -110,7 +118,8 @@ export class ErrParser {
       }
     }
     if (this.lineNo === 1 && text.startsWith("Program Version")) {
-      this.programVersion = /Version\s+(\d+\.\d+(?:\.\d+)?(?:-[0-9A-Za-z]+)?)/.exec(text)?.[1] ?? null;
+      this.programVersion =
+        /Version\s+(\d+\.\d+(?:\.\d+)?(?:-[0-9A-Za-z]+)?)/.exec(text)?.[1] ?? null;
       return;
     }
     // `...Summary of Errors that led to program termination:` and other plain lines close nothing.
@@ -183,7 +192,8 @@ export class ErrParser {
       // The summary repeats the first line of a message shown in full earlier, if it was.
       const first = open.parts[0] ?? "";
       const match =
-        this.byKey.get(`${open.level}\u0000${text}`) ?? this.byKey.get(`${open.level}\u0000first\u0000${first}`);
+        this.byKey.get(`${open.level}\u0000${text}`) ??
+        this.byKey.get(`${open.level}\u0000first\u0000${first}`);
       if (match) {
         match.recurring = true;
         match.occurrences = Math.max(match.occurrences, open.occurrences);

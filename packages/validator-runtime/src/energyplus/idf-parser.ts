@@ -9,7 +9,7 @@ export interface ReadIssue {
   column: number;
 }
 
-const enum Mode {
+enum Mode {
   Text = 0,
   Comment = 1,
   Note = 2,
@@ -48,15 +48,23 @@ export class IdfParser {
 
   /** Reads the next piece of text. */
   push(text: string): void {
+    // Field and note text is sliced from the chunk, not built a character at a time.
+    let seg = this.mode === Mode.Text && this.fieldOffset >= 0 ? 0 : -1;
+    let noteStart = this.mode === Mode.Note ? 0 : -1;
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);
       if (ch === 10 /* \n */) {
-        if (this.mode === Mode.Note) this.attachNote();
+        if (this.mode === Mode.Note) {
+          this.note += text.slice(noteStart, i);
+          noteStart = -1;
+          this.attachNote();
+        }
         this.mode = Mode.Text;
         this.lastEndedOnLine = undefined;
         this.line++;
         this.column = 1;
         this.offset++;
+        if (this.fieldOffset >= 0 && seg < 0) seg = i + 1;
         continue;
       }
       if (this.mode === Mode.Comment) {
@@ -64,34 +72,29 @@ export class IdfParser {
         if (this.justBanged && ch === 45 /* - */) {
           this.mode = Mode.Note;
           this.note = "";
+          noteStart = i + 1;
         }
         this.justBanged = false;
         this.advance();
         continue;
       }
       if (this.mode === Mode.Note) {
-        this.note += text[i];
         this.advance();
         continue;
       }
-      if (ch === 33 /* ! */) {
-        this.mode = Mode.Comment;
-        this.justBanged = true;
-        this.advance();
-        continue;
-      }
-      if (ch === 44 /* , */) {
-        this.endField(false);
-        this.advance();
-        continue;
-      }
-      if (ch === 59 /* ; */) {
-        this.endField(true);
+      if (ch === 33 /* ! */ || ch === 44 /* , */ || ch === 59 /* ; */) {
+        if (seg >= 0) this.fieldText += text.slice(seg, i);
+        seg = -1;
+        if (ch === 33) {
+          this.mode = Mode.Comment;
+          this.justBanged = true;
+        } else {
+          this.endField(ch === 59);
+        }
         this.advance();
         continue;
       }
       if (ch === 32 || ch === 9 || ch === 13 || ch === 11 || ch === 12 || ch === 0xfeff) {
-        if (this.fieldOffset >= 0) this.fieldText += text[i];
         this.advance();
         continue;
       }
@@ -99,10 +102,14 @@ export class IdfParser {
         this.fieldOffset = this.offset;
         this.fieldLine = this.line;
         this.fieldColumn = this.column;
+        seg = i;
+      } else if (seg < 0) {
+        seg = i;
       }
-      this.fieldText += text[i];
       this.advance();
     }
+    if (seg >= 0) this.fieldText += text.slice(seg);
+    if (this.mode === Mode.Note && noteStart >= 0) this.note += text.slice(noteStart);
   }
 
   /** Ends the text: an object still open becomes an `idf_unterminated_object` issue. */
@@ -136,7 +143,8 @@ export class IdfParser {
   }
 
   private endField(endsObject: boolean): void {
-    const value = this.fieldText.trim();
+    const trimmed = this.fieldText.trim();
+    const value = trimmed.includes("\n") ? trimmed.replace(/\s*\n\s*/g, " ") : trimmed;
     const started = this.fieldOffset >= 0;
     const line = started ? this.fieldLine : this.line;
     const column = started ? this.fieldColumn : this.column;

@@ -1,8 +1,14 @@
+import { isAscii } from "node:buffer";
 import { createReadStream } from "node:fs";
-import { StringDecoder } from "node:string_decoder";
 
 /** The longest line kept whole: 64 KiB. A longer line is cut there (the rest is dropped), so one endless line cannot exhaust memory. */
-export const MAX_LINE_CHARS = 64 * 1024;
+export const MAX_LINE_BYTES = 64 * 1024;
+
+function decode(bytes: Buffer): string {
+  // A `\n` never falls inside a UTF-8 sequence, so whole lines decode on their own; ASCII (the
+  // usual case) takes the cheap one-byte path.
+  return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+}
 
 /**
  * Calls `onLine` for every line of a text file, streaming: memory stays constant whatever the
@@ -14,36 +20,49 @@ export async function forEachLine(
   onLine: (line: string) => void,
   options: { signal?: AbortSignal } = {},
 ): Promise<number> {
-  const decoder = new StringDecoder("utf8");
-  let carry = "";
+  let carry: Buffer | null = null;
+  let skipping = false;
   let bytes = 0;
-  const emit = (line: string) => onLine(line.endsWith("\r") ? line.slice(0, -1) : line);
-  const stream = createReadStream(path, { highWaterMark: 1024 * 1024, signal: options.signal });
-  let overlong = false;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    bytes += chunk.length;
-    let text = decoder.write(chunk);
-    if (overlong) {
-      const nl = text.indexOf("\n");
-      if (nl === -1) continue;
-      text = text.slice(nl);
-      overlong = false;
-    }
-    text = carry + text;
+  const emitText = (text: string) => {
     let start = 0;
-    let nl = text.indexOf("\n", start);
+    let nl = text.indexOf("\n");
     while (nl !== -1) {
-      emit(text.slice(start, nl));
+      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      onLine(text.slice(start, end));
       start = nl + 1;
       nl = text.indexOf("\n", start);
     }
-    carry = text.slice(start);
-    if (carry.length > MAX_LINE_CHARS) {
-      carry = carry.slice(0, MAX_LINE_CHARS);
-      overlong = true;
+  };
+  const stream = createReadStream(path, { highWaterMark: 1024 * 1024, signal: options.signal });
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    bytes += chunk.length;
+    let buf = chunk;
+    if (skipping) {
+      const nl = buf.indexOf(10);
+      if (nl === -1) continue;
+      buf = buf.subarray(nl + 1);
+      skipping = false;
+    }
+    if (carry !== null) {
+      buf = Buffer.concat([carry, buf]);
+      carry = null;
+    }
+    const last = buf.lastIndexOf(10);
+    if (last === -1) {
+      carry = buf;
+    } else {
+      emitText(decode(buf.subarray(0, last + 1)));
+      carry = last + 1 < buf.length ? Buffer.from(buf.subarray(last + 1)) : null;
+    }
+    if (carry !== null && carry.length > MAX_LINE_BYTES) {
+      onLine(decode(carry.subarray(0, MAX_LINE_BYTES)));
+      carry = null;
+      skipping = true;
     }
   }
-  if (!overlong) carry += decoder.end();
-  if (carry !== "") emit(carry);
+  if (carry !== null && !skipping) {
+    const text = decode(carry);
+    onLine(text.endsWith("\r") ? text.slice(0, -1) : text);
+  }
   return bytes;
 }

@@ -28,11 +28,19 @@ class Tail {
  * `tailBytes` of stdout and stderr, and on timeout or abort sends SIGTERM, then SIGKILL after
  * `KILL_GRACE_MS`. Rejects only when the command cannot be started at all.
  */
-export function localProcessRunner(defaults: { cwd?: string; signal?: AbortSignal; deadline?: Date } = {}): ProcessRunner {
+export function localProcessRunner(
+  defaults: { cwd?: string; signal?: AbortSignal; deadline?: Date } = {},
+): ProcessRunner {
   return {
-    runProcess(command: string, args: string[], options: RunProcessOptions = {}): Promise<ProcessResult> {
+    runProcess(
+      command: string,
+      args: string[],
+      options: RunProcessOptions = {},
+    ): Promise<ProcessResult> {
       const started = Date.now();
-      const remaining = defaults.deadline ? Math.max(1, defaults.deadline.getTime() - started) : undefined;
+      const remaining = defaults.deadline
+        ? Math.max(1, defaults.deadline.getTime() - started)
+        : undefined;
       const timeoutMs = options.timeoutMs ?? remaining;
       const tailBytes = options.tailBytes ?? 64 * 1024;
       return new Promise((resolve, reject) => {

@@ -66,7 +66,10 @@ const REPLACEMENT_BYTES = Buffer.from([0xef, 0xbf, 0xbd]);
  * read as U+FFFD); a file past `maxBytes` gives `energyplus.model_too_large`; a file that cannot
  * be opened gives `energyplus.model_unreadable`. Never throws for a bad model.
  */
-export async function readModel(path: string, options: ReadModelOptions = {}): Promise<ReadModelResult> {
+export async function readModel(
+  path: string,
+  options: ReadModelOptions = {},
+): Promise<ReadModelResult> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_MODEL_BYTES;
   const findings: FindingInput[] = [];
   const decoder = new TextDecoder("utf-8", { fatal: false });
@@ -145,7 +148,13 @@ export async function readModel(path: string, options: ReadModelOptions = {}): P
       location: at(null, null),
     });
     return {
-      model: { format: format ?? "idf", objects: [], version: null, complete: false, document: null },
+      model: {
+        format: format ?? "idf",
+        objects: [],
+        version: null,
+        complete: false,
+        document: null,
+      },
       findings,
       bytesRead,
     };
@@ -164,7 +173,8 @@ export async function readModel(path: string, options: ReadModelOptions = {}): P
       }
       const { model, issues } = readEpJson(jsonParts.join(""));
       for (const issue of issues) {
-        const isDuplicateName = issue.code === "duplicate_key" && (issue.pointer?.split("/").length ?? 0) === 3;
+        const isDuplicateName =
+          issue.code === "duplicate_key" && (issue.pointer?.split("/").length ?? 0) === 3;
         findings.push({
           severity: issue.code === "duplicate_key" && !isDuplicateName ? "WARNING" : "ERROR",
           code: epCode(
@@ -187,7 +197,11 @@ export async function readModel(path: string, options: ReadModelOptions = {}): P
         text: "The model is empty.",
         location: at(null, null),
       });
-      return { model: { format: "idf", objects: [], version: null, complete: false, document: null }, findings, bytesRead };
+      return {
+        model: { format: "idf", objects: [], version: null, complete: false, document: null },
+        findings,
+        bytesRead,
+      };
     }
     if (!truncated) idf.end();
     for (const issue of idf.issues) {

@@ -87,6 +87,17 @@ export const UNNAMED_OBJECT_TYPES: ReadonlySet<string> = new Set(
     "Sizing:Parameters",
     "Building:Dimensions",
     "LifeCycleCost:Parameters",
+    "Output:PreprocessorMessage",
+    "Output:Table:TimeBins",
+    "Output:EnvironmentalImpactFactors",
+    "EnvironmentalImpactFactors",
+    "ZoneAirMassFlowConservation",
+    "Site:HeightVariation",
+    "Compliance:Building",
+    "RunPeriodControl:DaylightSavingTime",
+    "PerformancePrecisionTradeoffs",
+    "HVACSystemRootFindingAlgorithm",
+    "GeometryTransform",
   ].map((t) => t.toLowerCase()),
 );
 

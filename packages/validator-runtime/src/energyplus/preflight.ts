@@ -32,11 +32,15 @@ export interface PreflightResult {
 }
 
 /**
- * Runs every preflight check on a read model: the safety scan and required objects always; the
- * version check when a binary is present; `duplicate-names`, `hvac-sizing` and
+ * Runs every preflight check on a read model: the safety scan always; required objects when the
+ * model was read in full; the version check when a binary is present; `duplicate-names`, `hvac-sizing` and
  * `schedule-coverage` when `idf_checks` asks for them. Findings pass through the review profile.
  */
-export function runPreflight(model: ParsedModel, options: PreflightOptions, out: FindingSink): PreflightResult {
+export function runPreflight(
+  model: ParsedModel,
+  options: PreflightOptions,
+  out: FindingSink,
+): PreflightResult {
   let reviewIssues = 0;
   let errors = 0;
   const counting: FindingSink = {
@@ -54,7 +58,11 @@ export function runPreflight(model: ParsedModel, options: PreflightOptions, out:
   } else if (model.version === null) {
     checkVersion(model, null, sink);
   }
-  checkRequiredObjects(model, { simulatingWithWeather: options.inputs.run_simulation && options.hasWeather }, sink);
+  checkRequiredObjects(
+    model,
+    { simulatingWithWeather: options.inputs.run_simulation && options.hasWeather },
+    sink,
+  );
   const checks = new Set(options.inputs.idf_checks);
   if (checks.has("duplicate-names")) checkDuplicateNames(model, sink);
   if (checks.has("hvac-sizing")) checkHvacSizing(model, sink);

@@ -31,7 +31,10 @@ export function energyPlusArgs(inv: EnergyPlusInvocation): string[] {
 }
 
 /** Runs EnergyPlus through the runner, in the output folder, with the given time limit. */
-export function runEnergyPlus(runner: ProcessRunner, inv: EnergyPlusInvocation): Promise<ProcessResult> {
+export function runEnergyPlus(
+  runner: ProcessRunner,
+  inv: EnergyPlusInvocation,
+): Promise<ProcessResult> {
   return runner.runProcess(inv.binary, energyPlusArgs(inv), {
     cwd: inv.outputDir,
     tailBytes: 16 * 1024,

@@ -1,3 +1,4 @@
+import type { DatabaseSync } from "node:sqlite";
 import type { EnergyPlusSimulationMetrics } from "@validibot/contracts";
 import type { MetricInput } from "../types";
 import { isEnergyUnit, parseNumber, toKwh, toKwhPerM2, toM2, toWatts } from "./units";
@@ -13,6 +14,17 @@ interface TabularRow {
 }
 
 const ABUPS = "AnnualBuildingUtilityPerformanceSummary";
+/** Reporting frequencies, best first: one is chosen per variable so values are not counted twice. */
+const FREQUENCIES = [
+  "Run Period",
+  "Annual",
+  "Monthly",
+  "Daily",
+  "Hourly",
+  "Zone Timestep",
+  "HVAC System Timestep",
+  "Detailed",
+];
 const DEMAND = "DemandEndUseComponentsSummary";
 const GAINS = "SensibleHeatGainSummary";
 
@@ -41,7 +53,9 @@ const METRIC_META: Record<keyof EnergyPlusSimulationMetrics, { unit: string; cat
 
 /** An empty metrics object: every value null. */
 export function emptyMetrics(): EnergyPlusSimulationMetrics {
-  return Object.fromEntries(Object.keys(METRIC_META).map((k) => [k, null])) as unknown as EnergyPlusSimulationMetrics;
+  return Object.fromEntries(
+    Object.keys(METRIC_META).map((k) => [k, null]),
+  ) as unknown as EnergyPlusSimulationMetrics;
 }
 
 /** The typed metrics as the generic metrics list: every known value, with its unit and category. */
@@ -50,7 +64,13 @@ export function metricsList(metrics: EnergyPlusSimulationMetrics): MetricInput[]
   for (const [key, meta] of Object.entries(METRIC_META)) {
     const value = metrics[key as keyof EnergyPlusSimulationMetrics];
     if (value === null || value === undefined) continue;
-    list.push({ name: key, value: Math.round(value * 1000) / 1000, unit: meta.unit, category: meta.category, tags: ["energyplus"] });
+    list.push({
+      name: key,
+      value: Math.round(value * 1000) / 1000,
+      unit: meta.unit,
+      category: meta.category,
+      tags: ["energyplus"],
+    });
   }
   return list;
 }
@@ -83,7 +103,12 @@ class Tables {
   }
 
   /** The sum of every energy column of a row as kWh (water and other non-energy columns left out), or null when the row has none. */
-  rowKwh(report: string, table: string, row: string, exclude: readonly string[] = []): number | null {
+  rowKwh(
+    report: string,
+    table: string,
+    row: string,
+    exclude: readonly string[] = [],
+  ): number | null {
     let total: number | null = null;
     for (const cell of this.row(report, table, row)) {
       if (exclude.includes(cell.ColumnName) || !isEnergyUnit(cell.Units)) continue;
@@ -100,19 +125,62 @@ function sumOrNull(...values: (number | null)[]): number | null {
   return known.length === 0 ? null : known.reduce((a, b) => a + b, 0);
 }
 
+const WINDOW_VARIABLES = [
+  "Surface Window Heat Gain Energy",
+  "Surface Window Heat Loss Energy",
+  "Surface Window Transmitted Solar Radiation Energy",
+];
+
+/**
+ * The window output variables the model asked for (`Output:Variable`), summed over every surface
+ * at one reporting frequency (the coarsest present) and converted to kWh. Empty when the SQLite
+ * output has no time series tables.
+ */
+function outputVariableSums(db: DatabaseSync): Map<string, number> {
+  const sums = new Map<string, number>();
+  const hasTables = db
+    .prepare(
+      "SELECT COUNT(*) AS n FROM sqlite_master WHERE name IN ('ReportDataDictionary', 'ReportData')",
+    )
+    .get() as { n: number } | undefined;
+  if (!hasTables || hasTables.n < 2) return sums;
+  const frequencies = db.prepare(
+    "SELECT DISTINCT ReportingFrequency AS f, Units AS u FROM ReportDataDictionary WHERE Name = ? AND IsMeter = 0",
+  );
+  const total = db.prepare(
+    `SELECT SUM(rd.Value) AS total FROM ReportData rd JOIN ReportDataDictionary rdd
+       ON rd.ReportDataDictionaryIndex = rdd.ReportDataDictionaryIndex
+     WHERE rdd.Name = ? AND rdd.ReportingFrequency = ? AND rdd.IsMeter = 0`,
+  );
+  for (const name of WINDOW_VARIABLES) {
+    const present = frequencies.all(name) as { f: string; u: string }[];
+    const chosen =
+      FREQUENCIES.map((f) => present.find((p) => p.f === f)).find((p) => p !== undefined) ??
+      present[0];
+    if (!chosen) continue;
+    const value = (total.get(name, chosen.f) as { total: number | null } | undefined)?.total;
+    const kwh = value === null || value === undefined ? null : toKwh(value, chosen.u);
+    if (kwh !== null) sums.set(name, Math.abs(kwh));
+  }
+  return sums;
+}
+
 /**
  * Reads the headline results from an `eplusout.sql` (opened read-only with `node:sqlite`) via
  * the `TabularDataWithStrings` view of EnergyPlus's schema, for the `Entire Facility`:
  * site energy by fuel and EUI (Annual Building Utility Performance Summary), end uses,
  * unmet hours, conditioned area, peak electric demand (Demand End Use Components Summary),
- * and window heat gain and loss (Sensible Heat Gain Summary). Energy is converted to kWh from
+ * window heat gain and loss (Sensible Heat Gain Summary, else the window output variables), and
+ * window transmitted solar (output variables, when the model asks for them). Energy is converted to kWh from
  * whatever unit the table uses (GJ, MJ, kWh, kBtu). A value the tables lack stays null.
  * Throws when the file is not an EnergyPlus SQLite output.
  */
 export async function readSqlMetrics(path: string): Promise<EnergyPlusSimulationMetrics> {
-  const { DatabaseSync } = await import("node:sqlite");
-  const db = new DatabaseSync(path, { readOnly: true });
+  // Loaded on use: node:sqlite is needed only once a simulation has run.
+  const sqlite = await import("node:sqlite");
+  const db = new sqlite.DatabaseSync(path, { readOnly: true });
   let rows: TabularRow[];
+  let variableKwh: (name: string) => number | null = () => null;
   try {
     rows = db
       .prepare(
@@ -120,6 +188,8 @@ export async function readSqlMetrics(path: string): Promise<EnergyPlusSimulation
          WHERE ReportForString = 'Entire Facility' AND ReportName IN (?, ?, ?)`,
       )
       .all(ABUPS, DEMAND, GAINS) as unknown as TabularRow[];
+    const sums = outputVariableSums(db);
+    variableKwh = (name) => sums.get(name) ?? null;
   } finally {
     db.close();
   }
@@ -132,10 +202,20 @@ export async function readSqlMetrics(path: string): Promise<EnergyPlusSimulation
   m.site_district_cooling_kwh = fuel("District Cooling");
   // Newer versions split district heating into water and steam; older ones have one column.
   m.site_district_heating_kwh =
-    sumOrNull(fuel("District Heating Water"), fuel("District Heating Steam")) ?? fuel("District Heating");
-  const named = ["Electricity", "Natural Gas", "District Cooling", "District Heating Water", "District Heating Steam", "District Heating"];
+    sumOrNull(fuel("District Heating Water"), fuel("District Heating Steam")) ??
+    fuel("District Heating");
+  const named = [
+    "Electricity",
+    "Natural Gas",
+    "District Cooling",
+    "District Heating Water",
+    "District Heating Steam",
+    "District Heating",
+  ];
   const hasTotalRow = t.row(ABUPS, "End Uses", "Total End Uses").length > 0;
-  m.site_other_fuels_kwh = hasTotalRow ? (t.rowKwh(ABUPS, "End Uses", "Total End Uses", named) ?? 0) : null;
+  m.site_other_fuels_kwh = hasTotalRow
+    ? (t.rowKwh(ABUPS, "End Uses", "Total End Uses", named) ?? 0)
+    : null;
 
   const endUse = (row: string) => t.rowKwh(ABUPS, "End Uses", row);
   m.heating_energy_kwh = endUse("Heating");
@@ -152,7 +232,12 @@ export async function readSqlMetrics(path: string): Promise<EnergyPlusSimulation
   };
   m.simulated_conditioned_area_m2 = area("Net Conditioned Building Area");
 
-  const euiCell = t.cell(ABUPS, "Site and Source Energy", "Total Site Energy", "Energy Per Total Building Area");
+  const euiCell = t.cell(
+    ABUPS,
+    "Site and Source Energy",
+    "Total Site Energy",
+    "Energy Per Total Building Area",
+  );
   const euiValue = parseNumber(euiCell?.Value);
   const totalSite = t.kwh(ABUPS, "Site and Source Energy", "Total Site Energy", "Total Energy");
   const totalArea = area("Total Building Area");
@@ -164,7 +249,9 @@ export async function readSqlMetrics(path: string): Promise<EnergyPlusSimulation
         : null;
 
   const hours = (row: string) => {
-    const v = parseNumber(t.cell(ABUPS, "Comfort and Setpoint Not Met Summary", row, "Facility")?.Value);
+    const v = parseNumber(
+      t.cell(ABUPS, "Comfort and Setpoint Not Met Summary", row, "Facility")?.Value,
+    );
     return v;
   };
   m.unmet_heating_hours = hours("Time Setpoint Not Met During Occupied Heating");
@@ -177,8 +264,11 @@ export async function readSqlMetrics(path: string): Promise<EnergyPlusSimulation
   const gains = "Annual Building Sensible Heat Gain Components";
   const gain = t.kwh(GAINS, gains, "Total Facility", "Window Heat Addition");
   const loss = t.kwh(GAINS, gains, "Total Facility", "Window Heat Removal");
-  m.window_heat_gain_kwh = gain === null ? null : Math.abs(gain);
-  m.window_heat_loss_kwh = loss === null ? null : Math.abs(loss);
+  m.window_heat_gain_kwh =
+    gain === null ? variableKwh("Surface Window Heat Gain Energy") : Math.abs(gain);
+  m.window_heat_loss_kwh =
+    loss === null ? variableKwh("Surface Window Heat Loss Energy") : Math.abs(loss);
+  m.window_transmitted_solar_kwh = variableKwh("Surface Window Transmitted Solar Radiation Energy");
 
   for (const key of Object.keys(m) as (keyof EnergyPlusSimulationMetrics)[]) {
     const v = m[key];

@@ -15,7 +15,14 @@ const ENERGY_TO_KWH: Record<string, number> = {
 
 const AREA_TO_M2: Record<string, number> = { m2: 1, "m²": 1, ft2: 0.09290304, "ft²": 0.09290304 };
 
-const POWER_TO_W: Record<string, number> = { w: 1, kw: 1e3, mw: 1e6, "btu/h": 0.29307107017, kbtuh: 293.07107017, "kbtu/h": 293.07107017 };
+const POWER_TO_W: Record<string, number> = {
+  w: 1,
+  kw: 1e3,
+  mw: 1e6,
+  "btu/h": 0.29307107017,
+  kbtuh: 293.07107017,
+  "kbtu/h": 293.07107017,
+};
 
 const norm = (unit: string | null | undefined) => (unit ?? "").trim().toLowerCase();
 

@@ -1,5 +1,5 @@
-import { mkdir } from "node:fs/promises";
-import { basename, extname, join } from "node:path";
+import { copyFile, mkdir } from "node:fs/promises";
+import { basename, dirname, extname, join } from "node:path";
 import type {
   EnergyPlusInputs,
   EnergyPlusOutputs,
@@ -61,7 +61,30 @@ function simulationBudget(deadline: Date | undefined): number | undefined {
 
 function workingCopyName(modelPath: string, format: ParsedModel["format"]): string {
   const base = basename(modelPath, extname(modelPath)).replace(/[^A-Za-z0-9._-]/g, "_") || "model";
-  return `${base}${format === "epjson" ? ".epJSON" : ".idf"}`;
+  return `validibot-run-${base}${format === "epjson" ? ".epJSON" : ".idf"}`;
+}
+
+/**
+ * Writes the model EnergyPlus runs beside the original (so files a `Schedule:File` names
+ * relative to the model are found), or in the scratch folder when that folder is not writable.
+ */
+async function placeModel(
+  options: ValidateEnergyPlusOptions,
+  model: ParsedModel,
+  write: (target: string) => Promise<void>,
+): Promise<string> {
+  const name = workingCopyName(options.modelPath, model.format);
+  let failure: unknown;
+  for (const dir of [dirname(options.modelPath), join(options.scratchDir, "energyplus-input")]) {
+    try {
+      await mkdir(dir, { recursive: true });
+      await write(join(dir, name));
+      return join(dir, name);
+    } catch (error) {
+      failure = error;
+    }
+  }
+  throw failure;
 }
 
 function nonEmpty(text: string | null | undefined): string | null {
@@ -78,7 +101,9 @@ function nonEmpty(text: string | null | undefined): string | null {
  * and no `ERROR` finding was reported; `failed_runtime` when the binary is missing, crashed or
  * ran out of time; `cancelled` when the attempt was cancelled; else `failed_validation`.
  */
-export async function validateEnergyPlusModel(options: ValidateEnergyPlusOptions): Promise<ValidateEnergyPlusResult> {
+export async function validateEnergyPlusModel(
+  options: ValidateEnergyPlusOptions,
+): Promise<ValidateEnergyPlusResult> {
   const { inputs, reporter } = options;
   let errors = 0;
   const report = (f: FindingInput) => {
@@ -165,19 +190,15 @@ export async function validateEnergyPlusModel(options: ValidateEnergyPlusOptions
   const convertOnly = !inputs.run_simulation;
   let modelToRun = options.modelPath;
   if (!convertOnly) {
-    const runDir = join(options.scratchDir, "energyplus-input");
-    await mkdir(runDir, { recursive: true });
-    modelToRun = join(runDir, workingCopyName(options.modelPath, model.format));
-    await writeWorkingCopy(model, options.modelPath, modelToRun, {
-      timestepPerHour: inputs.timestep_per_hour,
-      runPeriodDays: inputs.run_period_days,
-    });
+    modelToRun = await placeModel(options, model, (target) =>
+      writeWorkingCopy(model, options.modelPath, target, {
+        timestepPerHour: inputs.timestep_per_hour,
+        runPeriodDays: inputs.run_period_days,
+      }),
+    );
   } else if (extname(options.modelPath) === "") {
     // EnergyPlus picks its reader by extension; give the model one.
-    const runDir = join(options.scratchDir, "energyplus-input");
-    await mkdir(runDir, { recursive: true });
-    modelToRun = join(runDir, workingCopyName(options.modelPath, model.format));
-    await writeWorkingCopy(model, options.modelPath, modelToRun, { timestepPerHour: inputs.timestep_per_hour, runPeriodDays: null });
+    modelToRun = await placeModel(options, model, (target) => copyFile(options.modelPath, target));
   }
 
   let result: ProcessResult;
@@ -227,7 +248,10 @@ export async function validateEnergyPlusModel(options: ValidateEnergyPlusOptions
   outputs.warning_count = err?.summary.warnings ?? end.warnings ?? err?.markerCounts.warning ?? 0;
   outputs.severe_count = err?.summary.severe ?? end.severe ?? err?.markerCounts.severe ?? 0;
   outputs.fatal_count = err?.markerCounts.fatal ?? 0;
-  if (outputs.fatal_count === 0 && (end.outcome === "terminated" || err?.summary.outcome === "terminated")) {
+  if (
+    outputs.fatal_count === 0 &&
+    (end.outcome === "terminated" || err?.summary.outcome === "terminated")
+  ) {
     outputs.fatal_count = 1;
   }
 
@@ -263,10 +287,14 @@ export async function validateEnergyPlusModel(options: ValidateEnergyPlusOptions
     status = convertOnly ? "failed_validation" : "failed_runtime";
   }
   outputs.completed_successfully =
-    !result.timedOut && !result.cancelled && result.exitCode === 0 && outputs.fatal_count === 0 && (convertOnly || end.outcome === "completed");
+    !result.timedOut &&
+    !result.cancelled &&
+    result.exitCode === 0 &&
+    outputs.fatal_count === 0 &&
+    (convertOnly || end.outcome === "completed");
 
   if (!convertOnly && status !== "cancelled") {
-    outputs.metrics = await readMetrics(dir, end.exists, report);
+    outputs.metrics = await readMetrics(dir, end.outcome === "completed", report);
     for (const metric of metricsList(outputs.metrics)) reporter.metric(metric);
   }
   outputs.outputs = {
@@ -280,7 +308,12 @@ export async function validateEnergyPlusModel(options: ValidateEnergyPlusOptions
   outputs.has_csv_output = outputs.outputs.eplusout_csv !== null;
   outputs.has_eso_output = outputs.outputs.eplusout_eso !== null;
   for (const spec of await presentArtifacts(dir)) {
-    reporter.artifact({ path: join(dir, spec.file), name: spec.file, type: spec.type, mime_type: spec.mime_type });
+    reporter.artifact({
+      path: join(dir, spec.file),
+      name: spec.file,
+      type: spec.type,
+      mime_type: spec.mime_type,
+    });
   }
 
   if (status === null) {
@@ -292,11 +325,11 @@ export async function validateEnergyPlusModel(options: ValidateEnergyPlusOptions
 
 async function readMetrics(
   dir: string,
-  ended: boolean,
+  completed: boolean,
   report: (f: FindingInput) => void,
 ): Promise<EnergyPlusSimulationMetrics> {
   if (!(await isFile(dir, "eplusout.sql"))) {
-    if (ended) {
+    if (completed) {
       report({
         severity: "WARNING",
         code: epCode("sql_missing"),
@@ -319,7 +352,11 @@ async function readMetrics(
   }
 }
 
-function baseOutputs(model: ParsedModel, binary: EnergyPlusBinary | null, reviewIssues: number): EnergyPlusOutputs {
+function baseOutputs(
+  model: ParsedModel,
+  binary: EnergyPlusBinary | null,
+  reviewIssues: number,
+): EnergyPlusOutputs {
   return {
     outputs: { eplusout_sql: null, eplusout_err: null, eplusout_csv: null, eplusout_eso: null },
     logs: null,

@@ -24,7 +24,10 @@ export function majorMinor(version: string | null | undefined): string | null {
 }
 
 /** Whether two versions agree on major.minor; null when either is unknown. */
-export function versionsMatch(a: string | null | undefined, b: string | null | undefined): boolean | null {
+export function versionsMatch(
+  a: string | null | undefined,
+  b: string | null | undefined,
+): boolean | null {
   const x = majorMinor(a);
   const y = majorMinor(b);
   if (x === null || y === null) return null;

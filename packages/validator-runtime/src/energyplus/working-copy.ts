@@ -1,6 +1,6 @@
+import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { once } from "node:events";
 import type { ModelObject, ParsedModel } from "./model";
 
 /** What the working copy changes in the model. */
@@ -17,7 +17,11 @@ export const REQUIRED_SUMMARY_REPORT = "AllSummary";
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** The end month and day `days` days after (and including) a begin date, clamped to Dec 31. */
-export function endOfPeriod(beginMonth: number, beginDay: number, days: number): { month: number; day: number } {
+export function endOfPeriod(
+  beginMonth: number,
+  beginDay: number,
+  days: number,
+): { month: number; day: number } {
   let dayOfYear = beginDay - 1;
   for (let m = 0; m < beginMonth - 1; m++) dayOfYear += DAYS_IN_MONTH[m] ?? 0;
   dayOfYear = Math.min(364, dayOfYear + Math.max(1, days) - 1);
@@ -64,7 +68,12 @@ function shortenedRunPeriod(object: ModelObject, days: number): string {
  * `AllSummary` (keeping the reports the model asked for), and `RunPeriod`s shortened when
  * `runPeriodDays` is set. The rest of the text is copied unchanged as a stream.
  */
-async function writeIdfCopy(model: ParsedModel, source: string, destination: string, edits: WorkingCopyEdits): Promise<void> {
+async function writeIdfCopy(
+  model: ParsedModel,
+  source: string,
+  destination: string,
+  edits: WorkingCopyEdits,
+): Promise<void> {
   const replacements: { start: number; end: number; text: string }[] = [];
   const reports = new Set<string>();
   for (const object of model.objects) {
@@ -76,14 +85,20 @@ async function writeIdfCopy(model: ParsedModel, source: string, destination: str
       for (const f of object.fields) if (f.value !== "") reports.add(f.value);
       replacements.push({ ...object.span, text: "" });
     } else if (type === "runperiod" && edits.runPeriodDays !== null) {
-      replacements.push({ ...object.span, text: shortenedRunPeriod(object, edits.runPeriodDays).trim() });
+      replacements.push({
+        ...object.span,
+        text: shortenedRunPeriod(object, edits.runPeriodDays).trim(),
+      });
     }
   }
   replacements.sort((a, b) => a.start - b.start);
-  if (![...reports].some((r) => r.toLowerCase().startsWith("allsummary"))) reports.add(REQUIRED_SUMMARY_REPORT);
+  if (![...reports].some((r) => r.toLowerCase().startsWith("allsummary")))
+    reports.add(REQUIRED_SUMMARY_REPORT);
   const appended = [
     "\n\n! ---- added by the Validibot EnergyPlus validator ----",
-    idfObject("Timestep", [{ value: String(edits.timestepPerHour), note: "Number of Timesteps per Hour" }]),
+    idfObject("Timestep", [
+      { value: String(edits.timestepPerHour), note: "Number of Timesteps per Hour" },
+    ]),
     idfObject("Output:SQLite", [{ value: "SimpleAndTabular", note: "Option Type" }]),
     idfObject(
       "Output:Table:SummaryReports",
@@ -138,13 +153,18 @@ function setAll(doc: Record<string, unknown>, type: string, body: Record<string,
 }
 
 /** The same edits as `writeIdfCopy`, made in the epJSON document. */
-async function writeEpJsonCopy(model: ParsedModel, destination: string, edits: WorkingCopyEdits): Promise<void> {
+async function writeEpJsonCopy(
+  model: ParsedModel,
+  destination: string,
+  edits: WorkingCopyEdits,
+): Promise<void> {
   const doc = structuredClone(model.document ?? {});
   setAll(doc, "Timestep", { number_of_timesteps_per_hour: edits.timestepPerHour });
   setAll(doc, "Output:SQLite", { option_type: "SimpleAndTabular" });
   const reports: string[] = [];
   for (const [key, group] of Object.entries(doc)) {
-    if (key.toLowerCase() !== "output:table:summaryreports" || !group || typeof group !== "object") continue;
+    if (key.toLowerCase() !== "output:table:summaryreports" || !group || typeof group !== "object")
+      continue;
     for (const body of Object.values(group as Record<string, unknown>)) {
       const list = (body as { reports?: unknown }).reports;
       if (!Array.isArray(list)) continue;
@@ -154,13 +174,20 @@ async function writeEpJsonCopy(model: ParsedModel, destination: string, edits: W
       }
     }
   }
-  if (!reports.some((r) => r.toLowerCase().startsWith("allsummary"))) reports.push(REQUIRED_SUMMARY_REPORT);
-  setAll(doc, "Output:Table:SummaryReports", { reports: reports.map((report_name) => ({ report_name })) });
+  if (!reports.some((r) => r.toLowerCase().startsWith("allsummary")))
+    reports.push(REQUIRED_SUMMARY_REPORT);
+  setAll(doc, "Output:Table:SummaryReports", {
+    reports: reports.map((report_name) => ({ report_name })),
+  });
   if (edits.runPeriodDays !== null) {
     for (const [key, group] of Object.entries(doc)) {
       if (key.toLowerCase() !== "runperiod" || !group || typeof group !== "object") continue;
       for (const body of Object.values(group as Record<string, Record<string, unknown>>)) {
-        const end = endOfPeriod(Number(body.begin_month) || 1, Number(body.begin_day_of_month) || 1, edits.runPeriodDays);
+        const end = endOfPeriod(
+          Number(body.begin_month) || 1,
+          Number(body.begin_day_of_month) || 1,
+          edits.runPeriodDays,
+        );
         body.end_month = end.month;
         body.end_day_of_month = end.day;
       }

@@ -14,8 +14,10 @@ export const FMU_FINDING_CODES = {
     "Inflated data went past a limit (total size, entry size or compression ratio); unpacking stopped.",
   "fmu.too_many_entries": "The archive has more entries than allowed; nothing was unpacked.",
   "fmu.zip_encrypted": "An entry is encrypted; FMUs must not be.",
-  "fmu.zip_unsupported_compression": "An entry uses a compression method other than store or deflate.",
-  "fmu.zip_corrupt": "An entry's data does not match its size or CRC-32, or the archive is truncated.",
+  "fmu.zip_unsupported_compression":
+    "An entry uses a compression method other than store or deflate.",
+  "fmu.zip_corrupt":
+    "An entry's data does not match its size or CRC-32, or the archive is truncated.",
   "fmu.zip_duplicate_entry": "Two entries have the same path.",
   // the model description
   "fmu.model_description_missing": "There is no `modelDescription.xml` at the archive's root.",
@@ -31,16 +33,20 @@ export const FMU_FINDING_CODES = {
     "Two variables share a value reference where the standard forbids it.",
   "fmu.illegal_causality_variability": "A causality and variability pair the standard forbids.",
   "fmu.illegal_variability_type": "Only floating-point variables can be continuous.",
-  "fmu.illegal_initial": "An `initial` value the standard forbids for the causality and variability.",
+  "fmu.illegal_initial":
+    "An `initial` value the standard forbids for the causality and variability.",
   "fmu.start_missing": "A variable that needs a start value has none.",
   "fmu.start_forbidden": "A variable that must not have a start value has one.",
   "fmu.independent_variable_count":
     "FMI 3 needs exactly one independent variable; FMI 2 allows at most one.",
   "fmu.model_structure_output_missing": "An output variable is not listed in ModelStructure.",
   "fmu.model_structure_not_output": "ModelStructure lists as output a variable that is not one.",
-  "fmu.model_structure_unresolved": "A ModelStructure index or value reference resolves to no variable.",
-  "fmu.default_experiment_invalid": "DefaultExperiment is inconsistent (start >= stop, step <= 0, ...).",
-  "fmu.co_simulation_unsupported": "The FMU offers no Co-Simulation interface (Model Exchange only).",
+  "fmu.model_structure_unresolved":
+    "A ModelStructure index or value reference resolves to no variable.",
+  "fmu.default_experiment_invalid":
+    "DefaultExperiment is inconsistent (start >= stop, step <= 0, ...).",
+  "fmu.co_simulation_unsupported":
+    "The FMU offers no Co-Simulation interface (Model Exchange only).",
   "fmu.model_identifier_invalid": "`modelIdentifier` is not a valid C identifier.",
   "fmu.binary_missing": "There is no binary for this platform.",
   "fmu.model_identifier_mismatch":
@@ -53,7 +59,8 @@ export const FMU_FINDING_CODES = {
   "fmu.input_not_settable": "`input_values` names a variable that cannot be set before the run.",
   "fmu.input_value_invalid": "An `input_values` value does not fit its variable's type.",
   "fmu.unknown_output": "`output_variables` names a variable the FMU does not have.",
-  "fmu.output_type_unsupported": "A requested variable's type cannot be recorded (Binary, Clock, arrays).",
+  "fmu.output_type_unsupported":
+    "A requested variable's type cannot be recorded (Binary, Clock, arrays).",
   "fmu.simulation_skipped": "The co-simulation did not run because of earlier errors.",
   // the co-simulation
   "fmu.load_failed": "The binary could not be loaded, or lacks an FMI function.",

@@ -19,7 +19,7 @@ export type EntryNameVerdict =
  * separators, and says so, since FMUs built on Windows sometimes carry them.
  */
 export function judgeEntryName(name: string): EntryNameVerdict {
-  if (name.length === 0 || /[\u0000-\u001f]/.test(name)) {
+  if (name.length === 0 || [...name].some(isControl)) {
     return { ok: false, code: "fmu.zip_unsafe_name", reason: "empty or holds a control character" };
   }
   const backslashes = name.includes("\\");
@@ -36,4 +36,17 @@ export function judgeEntryName(name: string): EntryNameVerdict {
     return { ok: false, code: "fmu.zip_unsafe_name", reason: "names no file" };
   }
   return { ok: true, path: kept.join("/"), backslashes, directory: slashed.endsWith("/") };
+}
+
+/** The name with control characters shown as `?` and cut to 300 characters, for messages. */
+export function printableName(name: string): string {
+  return [...name]
+    .map((char) => (isControl(char) ? "?" : char))
+    .join("")
+    .slice(0, 300);
+}
+
+function isControl(char: string): boolean {
+  const code = char.codePointAt(0) ?? 0;
+  return code < 0x20 || code === 0x7f;
 }

@@ -61,7 +61,10 @@ export function initialRule(causality: Causality, variability: Variability): Ini
  * Whether a start value is required (`exact`/`approx`, or an input) or forbidden
  * (`calculated`, or the independent variable); null when either is fine.
  */
-export function startRule(causality: Causality, initial: Initial | null): "required" | "forbidden" | null {
+export function startRule(
+  causality: Causality,
+  initial: Initial | null,
+): "required" | "forbidden" | null {
   if (causality === "independent") return "forbidden";
   if (causality === "input") return "required";
   if (initial === "exact" || initial === "approx") return "required";

@@ -44,7 +44,9 @@ export function readFmi2(reader: XmlReader, root: XmlElement): ModelDescription 
       variabilityDeclared: declaredVariability !== null,
       initial: reader.oneOf(element, "initial", INITIALS, where, name),
       start: reader.text(typeElement, "start"),
-      unit: reader.text(typeElement, "unit") ?? (declaredType ? (typeUnits.get(declaredType) ?? null) : null),
+      unit:
+        reader.text(typeElement, "unit") ??
+        (declaredType ? (typeUnits.get(declaredType) ?? null) : null),
       dimensions: 0,
       index,
       line,

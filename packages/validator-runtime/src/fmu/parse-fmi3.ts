@@ -39,7 +39,9 @@ export function readFmi3(reader: XmlReader, root: XmlElement): ModelDescription 
       variabilityDeclared: declaredVariability !== null,
       initial: reader.oneOf(element, "initial", INITIALS, where, name),
       start: reader.text(element, "start") ?? reader.text(startElement, "value"),
-      unit: reader.text(element, "unit") ?? (declaredType ? (typeUnits.get(declaredType) ?? null) : null),
+      unit:
+        reader.text(element, "unit") ??
+        (declaredType ? (typeUnits.get(declaredType) ?? null) : null),
       dimensions: reader.children(element, "Dimension").length,
       index,
       line,

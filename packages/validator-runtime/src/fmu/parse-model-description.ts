@@ -11,7 +11,10 @@ import { findDeclaration, LineIndex } from "./xml-text";
  * off and any DOCTYPE or ENTITY declaration refused before parsing. Returns null when the
  * text cannot be read as a model description; every problem is a finding with a line.
  */
-export function parseModelDescription(text: string, reporter: FmuReporter): ModelDescription | null {
+export function parseModelDescription(
+  text: string,
+  reporter: FmuReporter,
+): ModelDescription | null {
   const xml = text.startsWith("\uFEFF") ? text.slice(1) : text;
   const lines = new LineIndex(xml);
   const declaration = findDeclaration(xml);
@@ -25,10 +28,14 @@ export function parseModelDescription(text: string, reporter: FmuReporter): Mode
   }
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
-    reporter.error("fmu.xml_malformed", `modelDescription.xml is not well-formed: ${valid.err.msg}`, {
-      line: valid.err.line,
-      column: valid.err.col,
-    });
+    reporter.error(
+      "fmu.xml_malformed",
+      `modelDescription.xml is not well-formed: ${valid.err.msg}`,
+      {
+        line: valid.err.line,
+        column: valid.err.col,
+      },
+    );
     return null;
   }
   let document: XmlElement;

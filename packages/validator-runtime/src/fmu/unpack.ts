@@ -4,7 +4,7 @@ import { dirname, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { crc32 } from "node:zlib";
 import yauzl from "yauzl";
-import { judgeEntryName } from "./entry-name";
+import { judgeEntryName, printableName } from "./entry-name";
 import type { UnpackLimits } from "./limits";
 import type { FmuReporter } from "./report";
 
@@ -68,7 +68,10 @@ export async function unpackFmu(
       try {
         entry = await nextEntry(zip);
       } catch (error) {
-        reporter.error("fmu.zip_corrupt", `The archive's directory is damaged: ${messageOf(error)}.`);
+        reporter.error(
+          "fmu.zip_corrupt",
+          `The archive's directory is damaged: ${messageOf(error)}.`,
+        );
         return { complete: false, files };
       }
       if (!entry) break;
@@ -81,17 +84,21 @@ export async function unpackFmu(
       );
       const verdict = judgeEntryName(name);
       if (!verdict.ok) {
-        reporter.error(verdict.code, `Entry "${printable(name)}" refused: ${verdict.reason}.`, {
-          path: printable(name),
+        reporter.error(verdict.code, `Entry "${printableName(name)}" refused: ${verdict.reason}.`, {
+          path: printableName(name),
         });
         continue;
       }
       if (verdict.backslashes) backslashed.push(name);
       const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
       if (UNIX_HOSTS.has(entry.versionMadeBy >> 8) && mode === S_IFLNK) {
-        reporter.error("fmu.symlink_entry", `Entry "${verdict.path}" is a symbolic link; refused.`, {
-          path: verdict.path,
-        });
+        reporter.error(
+          "fmu.symlink_entry",
+          `Entry "${verdict.path}" is a symbolic link; refused.`,
+          {
+            path: verdict.path,
+          },
+        );
         continue;
       }
       if (verdict.directory) {
@@ -212,8 +219,8 @@ export async function unpackFmu(
     if (backslashed.length > 0) {
       reporter.warning(
         "fmu.zip_backslash_path",
-        `${backslashed.length} entr${backslashed.length === 1 ? "y uses" : "ies use"} backslashes as separators (e.g. "${printable(backslashed[0] ?? "")}"); the zip format requires "/". They were read as folders.`,
-        { path: printable(backslashed[0] ?? "") },
+        `${backslashed.length} entr${backslashed.length === 1 ? "y uses" : "ies use"} backslashes as separators (e.g. "${printableName(backslashed[0] ?? "")}"); the zip format requires "/". They were read as folders.`,
+        { path: printableName(backslashed[0] ?? "") },
       );
     }
   }
@@ -244,10 +251,6 @@ function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | null> {
     zip.on("error", onError);
     zip.readEntry();
   });
-}
-
-function printable(name: string): string {
-  return name.replace(/[\u0000-\u001f]/g, "?").slice(0, 300);
 }
 
 function messageOf(error: unknown): string {

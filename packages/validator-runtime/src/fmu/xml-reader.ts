@@ -23,7 +23,9 @@ export class XmlReader {
     const value = parent?.[tag];
     if (value === undefined) return [];
     const list = Array.isArray(value) ? value : [value];
-    return list.map((item) => (item !== null && typeof item === "object" ? (item as XmlElement) : {}));
+    return list.map((item) =>
+      item !== null && typeof item === "object" ? (item as XmlElement) : {},
+    );
   }
 
   /** The first child named `tag`, or undefined. */
@@ -66,7 +68,9 @@ export class XmlReader {
     const raw = this.text(element, name);
     if (raw === null) return null;
     const trimmed = raw.trim();
-    const value = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+    const value = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed)
+      ? Number(trimmed)
+      : Number.NaN;
     if (!Number.isFinite(value)) {
       this.reporter.error(
         "fmu.attribute_invalid",

@@ -1,10 +1,10 @@
-import { randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { binaryLocation } from "../../src/fmu/platform";
 import { compileFixture } from "./helpers/compile-fixture";
 import { fmi2FirstOrderXml, fmi3FirstOrderXml } from "./helpers/model-descriptions";
-import { type ZipEntrySpec, writeZip } from "./helpers/zip-writer";
+import { writeZip, type ZipEntrySpec } from "./helpers/zip-writer";
 
 /** What a test FMU looks like; every option exists to build one broken variant on purpose. */
 export interface BuildTestFmuOptions {
@@ -55,15 +55,20 @@ export interface TestFmu {
  */
 export async function buildTestFmu(options: BuildTestFmuOptions): Promise<TestFmu> {
   const version = options.fmiVersion;
-  const guid = `{${randomUUID()}}`;
-  const modelIdentifier = options.modelIdentifier ?? "FirstOrder";
-  const defines: Record<string, string | number> = { FIXTURE_GUID: `"${guid}"` };
-  if (options.crashAtStep !== undefined) defines.FIXTURE_CRASH_AT_STEP = options.crashAtStep;
-  if (options.errorAtStep !== undefined) defines.FIXTURE_ERROR_AT_STEP = options.errorAtStep;
-  if (options.hangAtStep !== undefined) defines.FIXTURE_HANG_AT_STEP = options.hangAtStep;
+  const behaviour: Record<string, number> = {};
+  if (options.crashAtStep !== undefined) behaviour.FIXTURE_CRASH_AT_STEP = options.crashAtStep;
+  if (options.errorAtStep !== undefined) behaviour.FIXTURE_ERROR_AT_STEP = options.errorAtStep;
+  if (options.hangAtStep !== undefined) behaviour.FIXTURE_HANG_AT_STEP = options.hangAtStep;
   if (options.terminateAtStep !== undefined) {
-    defines.FIXTURE_TERMINATE_AT_STEP = options.terminateAtStep;
+    behaviour.FIXTURE_TERMINATE_AT_STEP = options.terminateAtStep;
   }
+  // One GUID per variant, so compiled binaries are cached across tests and runs.
+  const digest = createHash("sha256")
+    .update(JSON.stringify([version, behaviour]))
+    .digest("hex");
+  const guid = `{${digest.slice(0, 8)}-${digest.slice(8, 12)}-4${digest.slice(13, 16)}-8${digest.slice(17, 20)}-${digest.slice(20, 32)}}`;
+  const modelIdentifier = options.modelIdentifier ?? "FirstOrder";
+  const defines: Record<string, string | number> = { FIXTURE_GUID: `"${guid}"`, ...behaviour };
   const sharedLibrary = await compileFixture(`first-order-fmi${version}.c`, defines);
 
   const generated =
@@ -75,7 +80,10 @@ export async function buildTestFmu(options: BuildTestFmuOptions): Promise<TestFm
       ? options.modelDescription(generated)
       : (options.modelDescription ?? generated);
 
-  const location = binaryLocation(version === 2 ? "2.0" : "3.0", options.binaryName ?? modelIdentifier);
+  const location = binaryLocation(
+    version === 2 ? "2.0" : "3.0",
+    options.binaryName ?? modelIdentifier,
+  );
   if (!location) throw new Error(`no FMI binary folder for ${process.platform}/${process.arch}`);
   const entries: ZipEntrySpec[] = [];
   if (!options.omitModelDescription) {

@@ -32,7 +32,10 @@ export async function compileFixture(
   hash.update(flags.join("\n"));
   const cacheDir = join(tmpdir(), "validibot-fmu-fixtures");
   await mkdir(cacheDir, { recursive: true });
-  const output = join(cacheDir, `${source.replace(/\.c$/, "")}-${hash.digest("hex").slice(0, 16)}.so`);
+  const output = join(
+    cacheDir,
+    `${source.replace(/\.c$/, "")}-${hash.digest("hex").slice(0, 16)}.so`,
+  );
   if (await exists(output)) return output;
   const partial = `${output}.${process.pid}.${Date.now()}.tmp`;
   await run("cc", [

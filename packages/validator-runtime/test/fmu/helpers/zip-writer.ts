@@ -14,6 +14,10 @@ export interface ZipEntrySpec {
   declaredSize?: number;
   /** Overrides the CRC-32 written in the headers (a corrupt entry). */
   declaredCrc?: number;
+  /** Overrides the compression method code in the headers (the data is stored as given). */
+  methodCode?: number;
+  /** Extra general-purpose flag bits (bit 0: encrypted). */
+  flags?: number;
 }
 
 /** Writes a zip archive (no zip64, no encryption) to `path`; dependency-free, for tests. */
@@ -28,15 +32,17 @@ export function zipBytes(entries: ZipEntrySpec[]): Buffer {
   let offset = 0;
   for (const entry of entries) {
     const data = typeof entry.data === "string" ? Buffer.from(entry.data, "utf8") : entry.data;
-    const method = entry.method === "store" ? 0 : 8;
-    const body = method === 8 ? deflateRawSync(data) : data;
+    const deflate = entry.method !== "store" && entry.methodCode === undefined;
+    const method = entry.methodCode ?? (deflate ? 8 : 0);
+    const body = deflate ? deflateRawSync(data) : data;
+    const flags = 0x0800 | (entry.flags ?? 0);
     const crc = entry.declaredCrc ?? crc32(data);
     const size = entry.declaredSize ?? data.length;
     const name = Buffer.from(entry.name, "utf8");
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
+    local.writeUInt16LE(flags, 6);
     local.writeUInt16LE(method, 8);
     local.writeUInt16LE(0, 10);
     local.writeUInt16LE(0x21, 12);
@@ -51,7 +57,7 @@ export function zipBytes(entries: ZipEntrySpec[]): Buffer {
     header.writeUInt32LE(0x02014b50, 0);
     header.writeUInt16LE((3 << 8) | 20, 4);
     header.writeUInt16LE(20, 6);
-    header.writeUInt16LE(0x0800, 8);
+    header.writeUInt16LE(flags, 8);
     header.writeUInt16LE(method, 10);
     header.writeUInt16LE(0, 12);
     header.writeUInt16LE(0x21, 14);

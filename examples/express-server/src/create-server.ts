@@ -1,0 +1,176 @@
+import { type Server, createServer as createHttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ValidibotError } from "@validibot/contracts";
+import type { RunStore, StorageAdapter, ValidationService } from "@validibot/sdk";
+import { callbackRouter, sendError } from "@validibot/sdk/express";
+import express, { type Express } from "express";
+import { type Logger, pino } from "pino";
+import { dashboardRouter } from "./dashboard/routes";
+import { apiRouter } from "./http/api-router";
+import { errorHandler, unknownRoute } from "./http/errors";
+import { EventsRoute } from "./http/events-route";
+import { openApiDocument } from "./http/openapi";
+import { requestLog } from "./http/request-log";
+import { RunFeed } from "./http/run-feed";
+import { startReconcileLoop } from "./reconcile-loop";
+import type { ServerSettings } from "./settings";
+import { buildService } from "./wiring/build-service";
+
+/** Options of `createServer` beyond the settings. */
+export interface CreateServerOptions {
+  /** The pino logger. Default: a new one at `settings.logLevel`, JSON lines on stdout. */
+  logger?: Logger;
+}
+
+/** A listening server. */
+export interface RunningServer {
+  /** `http://<host>:<port>` it listens at (127.0.0.1 when it listens on every interface). */
+  url: string;
+  port: number;
+  /**
+   * Graceful stop: stops accepting, ends event streams, lets in-flight requests finish (up to
+   * 10 s), stops reconciling, then closes the service (launchers and store). Safe to call twice.
+   */
+  close(): Promise<void>;
+}
+
+/** The reference server, built and ready to `start()`. */
+export interface ValidibotServer {
+  /** The Express app: runs API, callback endpoint, dashboard, `/healthz`, `/openapi.json`, `/events`. */
+  app: Express;
+  /** The validation service behind it. */
+  service: ValidationService;
+  store: RunStore;
+  storage: StorageAdapter;
+  settings: ServerSettings;
+  logger: Logger;
+  /** The base URL validators call back to: `VALIDIBOT_PUBLIC_URL`, or `http://127.0.0.1:<port>`. */
+  publicUrl: string;
+  /** The URL of the callback endpoint (in every input envelope). */
+  callbackUrl: string;
+  /** The Worker-Key callbacks carry in local and mock modes; null in production. */
+  workerKey: string | null;
+  /**
+   * Listens and starts the reconcile loop. `port` defaults to the settings' port (or, for
+   * `PORT=0` without a public URL, the free port chosen at creation, which the public URL names).
+   */
+  start(port?: number): Promise<RunningServer>;
+  /** Closes the service without ever starting (when `start()` is not called). */
+  close(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** A port that was free a moment ago on `host`, for a public URL that must name the port before listening. */
+async function freePort(host: string): Promise<number> {
+  const probe = createHttpServer();
+  const port = await listen(probe, 0, host);
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+function localUrl(host: string, port: number): string {
+  const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}
+
+/**
+ * Builds the reference server from its settings (see `loadSettings`): the validation service for
+ * the mode (local processes, mock, or Google Cloud), the runs API of `runsContract`, the callback
+ * endpoint, the dashboard, `/events`, `/healthz` and `/openapi.json`. Nothing listens until
+ * `start()`.
+ */
+export async function createServer(settings: ServerSettings, options: CreateServerOptions = {}): Promise<ValidibotServer> {
+  const logger = options.logger ?? pino({ level: settings.logLevel });
+  let port = settings.port;
+  if (settings.publicUrl === null && port === 0) port = await freePort(settings.host);
+  const publicUrl = settings.publicUrl ?? localUrl(settings.host, port);
+  const parts = await buildService(settings, publicUrl, logger);
+  const { service, store } = parts;
+  const feed = new RunFeed(service, store);
+  const events = new EventsRoute(feed, (id) => service.getRunView(id));
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(requestLog(logger.child({ component: "http" })));
+  app.use(callbackRouter(service));
+  app.get("/healthz", async (_req, res) => {
+    try {
+      await service.listRuns({ limit: 1 });
+      res.json({ status: "ok", mode: settings.mode, validators: service.validators.length });
+    } catch (error) {
+      sendError(res, new ValidibotError("store_unavailable", "the run store does not answer", { cause: error }));
+    }
+  });
+  const openApi = openApiDocument(publicUrl);
+  app.get("/openapi.json", (_req, res) => {
+    res.json(openApi);
+  });
+  app.get("/events", events.handle);
+  app.use(apiRouter(service));
+  app.use(dashboardRouter(service, settings.mode));
+  app.use(unknownRoute);
+  app.use(errorHandler((error) => logger.error({ err: error }, "request failed")));
+
+  let closed: Promise<void> | null = null;
+  const closeService = () => {
+    closed ??= (async () => {
+      feed.close();
+      await service.close();
+    })();
+    return closed;
+  };
+
+  return {
+    app,
+    service,
+    store,
+    storage: parts.storage,
+    settings,
+    logger,
+    publicUrl,
+    callbackUrl: parts.callbackUrl,
+    workerKey: parts.workerKey,
+    close: closeService,
+    async start(requested?: number) {
+      if (requested !== undefined && settings.publicUrl === null && requested !== port) {
+        throw new Error(
+          `the public URL ${publicUrl} names port ${port}; start() on that port, or set VALIDIBOT_PUBLIC_URL`,
+        );
+      }
+      const server = createHttpServer(app);
+      const bound = await listen(server, requested ?? port, settings.host);
+      const stopReconcile = startReconcileLoop(service, settings.reconcileIntervalSeconds, logger.child({ component: "reconcile" }));
+      const url = localUrl(settings.host, bound);
+      logger.info({ url, public_url: publicUrl, mode: settings.mode, validators: service.validators.map((v) => v.id) }, "listening");
+      let stopping: Promise<void> | null = null;
+      return {
+        url,
+        port: bound,
+        close() {
+          stopping ??= (async () => {
+            stopReconcile();
+            const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+            events.closeAll();
+            server.closeIdleConnections();
+            const grace = setTimeout(() => server.closeAllConnections(), 10_000);
+            await drained;
+            clearTimeout(grace);
+            await closeService();
+            logger.info({}, "stopped");
+          })();
+          return stopping;
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import type { ValidatorDescriptor } from "@validibot/contracts";
+import { type SafeHtml, html } from "./html";
+import type { Page } from "./layout";
+import { SUBMIT_PAGE_SCRIPT } from "./scripts";
+
+function validatorForm(validator: ValidatorDescriptor): SafeHtml {
+  return html`<section class="panel">
+<h2>${validator.title} <span class="muted">${validator.id} · ${validator.type} ${validator.version}</span></h2>
+<form class="submit" method="post" action="/api/v1/validation-runs" enctype="multipart/form-data" data-validator="${validator.id}">
+  <input type="hidden" name="validator" value="${validator.id}">
+  <label>Inputs <span class="hint">(JSON object; defaults apply to what you leave out)</span>
+    <textarea name="inputs" spellcheck="false">{}</textarea>
+  </label>
+  ${validator.file_ports.map(
+    (port) => html`<label>${port.port_key}
+      <span class="hint">${port.required ? "required" : "optional"}${port.resource ? " · resource" : ""} · ${port.mime_types.join(", ")}</span>
+      <input type="file" name="${port.port_key}"${port.required ? " required" : ""}>
+    </label>`,
+  )}
+  <p><button type="submit">Submit to ${validator.id}</button></p>
+  <p class="form-error" role="alert"></p>
+</form>
+</section>`;
+}
+
+/** The page to submit a run by hand: one form per validator, posted to the runs API. */
+export function newRunPage(validators: ValidatorDescriptor[]): Page {
+  return {
+    title: "Submit a run",
+    body: html`<h1>Submit a run</h1>${validators.map(validatorForm)}`,
+    script: SUBMIT_PAGE_SCRIPT,
+    nav: "new",
+  };
+}

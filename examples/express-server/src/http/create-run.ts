@@ -1,0 +1,44 @@
+import { CreateRunForm, ValidibotError, isValidibotError } from "@validibot/contracts";
+import type { ValidationService } from "@validibot/sdk";
+import type { Request, Response } from "express";
+import { invalidRequest } from "./errors";
+import { readRunUpload } from "./run-upload";
+
+function parseInputs(text: string | undefined): unknown {
+  if (text === undefined || text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ValidibotError("invalid_json", `field inputs is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * `POST /api/v1/validation-runs`: a multipart form (`validator`, `inputs` JSON, one file part per
+ * port key) streamed into `service.submit` as it is read. Answers 201 with the run; every
+ * refusal is the contract's error body (`validator_unknown`, `invalid_json`, `inputs_invalid`,
+ * `file_missing`, `file_unexpected`, `file_type_unsupported`, `payload_too_large`, ...).
+ */
+export function createRunHandler(service: ValidationService) {
+  return async (req: Request, res: Response): Promise<void> => {
+    if (!req.is("multipart/form-data")) {
+      throw new ValidibotError("invalid_request", "send the run as multipart/form-data (fields validator and inputs, then one file per port)");
+    }
+    const upload = await readRunUpload(req);
+    try {
+      const form = CreateRunForm.safeParse(upload.fields);
+      if (!form.success) throw invalidRequest("form", form.error);
+      const inputs = parseInputs(form.data.inputs);
+      const run = await service.submit({ validatorId: form.data.validator, inputs, files: upload.files });
+      res.locals.run_id = run.id;
+      const view = await service.getRunView(run.id);
+      res.status(201).location(`/api/v1/validation-runs/${encodeURIComponent(run.id)}`).json(view);
+    } catch (error) {
+      upload.discard(res);
+      if (isValidibotError(error) && error.code === "storage_size_exceeded") {
+        throw new ValidibotError("payload_too_large", error.message, { cause: error });
+      }
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { type RunningServer, type ValidibotServer, createServer, loadSettings } from "../../src/index";
+
+/** A reference server listening on 127.0.0.1 with its data folder in a temp directory. */
+export interface TestServer {
+  server: ValidibotServer;
+  running: RunningServer;
+  /** `http://127.0.0.1:<port>`. */
+  url: string;
+  dir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the server on a free port, in mock mode unless `env` says otherwise, with quick mock
+ * results that always succeed, no reconcile loop and a silent logger. `env` overrides any of it.
+ */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), "validibot-server-"));
+  const settings = loadSettings(
+    {
+      VALIDIBOT_MODE: "mock",
+      PORT: "0",
+      VALIDIBOT_DATA_DIR: join(dir, "data"),
+      VALIDIBOT_MOCK_DELAY_MS: "50",
+      VALIDIBOT_MOCK_FAIL_RATE: "0",
+      RECONCILE_INTERVAL_SECONDS: "0",
+      ...env,
+    },
+    { cwd: dir },
+  );
+  const server = await createServer(settings, { logger: pino({ level: "silent" }) });
+  const running = await server.start();
+  return {
+    server,
+    running,
+    url: running.url,
+    dir,
+    async close() {
+      await running.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A minimal IDF model: enough bytes to stand for a submission. */
+export const SAMPLE_IDF = "Version,24.1;\nBuilding,Test Building,0,Suburbs,0.04,0.4,FullExterior,25,6;\n";
+
+/** A multipart form of a run: `validator`, `inputs`, then the files, as a browser or curl would send it. */
+export function runForm(
+  validator: string,
+  files: { port: string; name: string; data: string | Uint8Array; type?: string }[] = [],
+  inputs?: string,
+): FormData {
+  const form = new FormData();
+  form.append("validator", validator);
+  if (inputs !== undefined) form.append("inputs", inputs);
+  for (const file of files) {
+    form.append(file.port, new Blob([file.data], { type: file.type ?? "application/octet-stream" }), file.name);
+  }
+  return form;
+}
+
+/** POSTs a run form and returns the status and the parsed JSON body. */
+export async function postRun(
+  url: string,
+  form: FormData,
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+  const response = await fetch(`${url}/api/v1/validation-runs`, { method: "POST", body: form });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers };
+}
