@@ -21,7 +21,9 @@ import { FilesystemStorage } from "@validibot/sdk/storage";
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const DIST = join(ROOT, "packages/validator-runtime/dist");
 const useDist = existsSync(join(DIST, "cli.js")) && existsSync(join(DIST, "index.js"));
-const RUNTIME_MODULE = useDist ? pathToFileURL(join(DIST, "index.js")).href : "@validibot/validator-runtime";
+const RUNTIME_MODULE = useDist
+  ? pathToFileURL(join(DIST, "index.js")).href
+  : "@validibot/validator-runtime";
 const WORKER_KEY = "bench-worker-key-0123456789abcdef";
 const MIB = 1024 * 1024;
 
@@ -32,20 +34,27 @@ function arg(name: string, fallback: number): number {
 
 /** Runs a command to its end; resolves with its wall time in ms, its exit code and stdout. */
 function time(command: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  return new Promise<{ ms: number; code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(command, args, { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c;
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c;
-    });
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ ms: performance.now() - started, code, stdout, stderr }));
-  });
+  return new Promise<{ ms: number; code: number | null; stdout: string; stderr: string }>(
+    (resolve, reject) => {
+      const started = performance.now();
+      const child = spawn(command, args, {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (c: Buffer) => {
+        stdout += c;
+      });
+      child.stderr.on("data", (c: Buffer) => {
+        stderr += c;
+      });
+      child.once("error", reject);
+      child.once("close", (code) =>
+        resolve({ ms: performance.now() - started, code, stdout, stderr }),
+      );
+    },
+  );
 }
 
 const median = (xs: number[]) => {
@@ -60,7 +69,8 @@ async function bundle(folder: string, bytes: number, callbackUrl: string | null)
   const chunk = Buffer.alloc(MIB, 0x5a);
   const body = Readable.from(
     (function* () {
-      for (let left = bytes; left > 0; left -= MIB) yield left >= MIB ? chunk : chunk.subarray(0, left);
+      for (let left = bytes; left > 0; left -= MIB)
+        yield left >= MIB ? chunk : chunk.subarray(0, left);
     })(),
   );
   const files =
@@ -104,7 +114,11 @@ async function bundle(folder: string, bytes: number, callbackUrl: string | null)
 /** Child mode: run a do-nothing validator on one bundle in this process and print its peak RSS. */
 async function stageChild(inputUri: string): Promise<void> {
   const runtime = (await import(RUNTIME_MODULE)) as typeof import("@validibot/validator-runtime");
-  const validator = runtime.defineValidator({ type: "CUSTOM_VALIDATOR", version: "0", run: async () => undefined });
+  const validator = runtime.defineValidator({
+    type: "CUSTOM_VALIDATOR",
+    version: "0",
+    run: async () => undefined,
+  });
   const outcome = await runtime.runAttempt(validator, {
     args: [inputUri],
     env: {},
@@ -112,7 +126,9 @@ async function stageChild(inputUri: string): Promise<void> {
     log: runtime.silentLogger,
   });
   if (outcome.exitCode !== 0) throw new Error(`attempt failed: ${outcome.error}`);
-  process.stdout.write(JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, status: outcome.status }));
+  process.stdout.write(
+    JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, status: outcome.status }),
+  );
 }
 
 async function wallTime(reps: number, work: string) {
@@ -130,7 +146,16 @@ async function wallTime(reps: number, work: string) {
   );
   const cli = useDist
     ? { command: process.execPath, args: [join(DIST, "cli.js"), "run", noopModule] }
-    : { command: process.execPath, args: ["--import", "tsx", join(ROOT, "packages/validator-runtime/src/cli.ts"), "run", fixture] };
+    : {
+        command: process.execPath,
+        args: [
+          "--import",
+          "tsx",
+          join(ROOT, "packages/validator-runtime/src/cli.ts"),
+          "run",
+          fixture,
+        ],
+      };
   const inputs: string[] = [];
   for (let i = 0; i < reps + 1; i++) inputs.push(await bundle(join(work, `wall-${i}`), 0, url));
   const node: number[] = [];
@@ -140,8 +165,11 @@ async function wallTime(reps: number, work: string) {
   await time(cli.command, [...cli.args, inputs[reps] as string], { WORKER_API_KEY: WORKER_KEY });
   for (let i = 0; i < reps; i++) {
     node.push((await time(process.execPath, ["-e", "0"])).ms);
-    const run = await time(cli.command, [...cli.args, inputs[i] as string], { WORKER_API_KEY: WORKER_KEY });
-    if (run.code !== 0) throw new Error(`validibot-validator run exited ${run.code}: ${run.stderr}`);
+    const run = await time(cli.command, [...cli.args, inputs[i] as string], {
+      WORKER_API_KEY: WORKER_KEY,
+    });
+    if (run.code !== 0)
+      throw new Error(`validibot-validator run exited ${run.code}: ${run.stderr}`);
     runtime.push(run.ms);
   }
   server.close();
@@ -153,7 +181,13 @@ async function peakMemory(sizesMiB: number[], work: string) {
   for (const mib of sizesMiB) {
     const folder = join(work, `mem-${mib}`);
     const inputUri = await bundle(folder, mib * MIB, null);
-    const run = await time(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--stage-child", inputUri]);
+    const run = await time(process.execPath, [
+      "--import",
+      "tsx",
+      fileURLToPath(import.meta.url),
+      "--stage-child",
+      inputUri,
+    ]);
     if (run.code !== 0) throw new Error(`staging child exited ${run.code}: ${run.stderr}`);
     const { maxRssKiB } = JSON.parse(run.stdout) as { maxRssKiB: number };
     rows.push({ mib, rssMiB: maxRssKiB / 1024, seconds: run.ms / 1000 });
@@ -170,13 +204,23 @@ async function main(): Promise<void> {
   const big = arg("big-mib", 1024);
   const work = mkdtempSync(join(tmpdir(), "validibot-runtime-bench-"));
   try {
-    console.log(`validator-runtime benchmark (${useDist ? "built dist" : "TypeScript sources via tsx"}, node ${process.version})\n`);
+    console.log(
+      `validator-runtime benchmark (${useDist ? "built dist" : "TypeScript sources via tsx"}, node ${process.version})\n`,
+    );
     const wall = await wallTime(reps, work);
     console.log(`(a) wall time, median of ${reps} runs`);
-    console.log(`    node -e 0                               ${wall.node.toFixed(1).padStart(8)} ms`);
-    console.log(`    validibot-validator run <no-op>         ${wall.runtime.toFixed(1).padStart(8)} ms`);
-    console.log(`    ratio                                   ${(wall.runtime / wall.node).toFixed(2).padStart(8)} x`);
-    console.log(`    runtime's own cost                      ${(wall.runtime - wall.node).toFixed(1).padStart(8)} ms\n`);
+    console.log(
+      `    node -e 0                               ${wall.node.toFixed(1).padStart(8)} ms`,
+    );
+    console.log(
+      `    validibot-validator run <no-op>         ${wall.runtime.toFixed(1).padStart(8)} ms`,
+    );
+    console.log(
+      `    ratio                                   ${(wall.runtime / wall.node).toFixed(2).padStart(8)} x`,
+    );
+    console.log(
+      `    runtime's own cost                      ${(wall.runtime - wall.node).toFixed(1).padStart(8)} ms\n`,
+    );
     const memory = await peakMemory([small, big], work);
     console.log("(b) peak RSS while staging one input file (no-op validator, same process)");
     for (const row of memory) {

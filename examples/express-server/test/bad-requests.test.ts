@@ -119,6 +119,15 @@ describe("bad run submissions get a 4xx with a stable code", () => {
     expect(message).toContain("primary_model");
   });
 
+  it("a text field after the files: 400 invalid_request, and the run it started is recorded FAILED", async () => {
+    const form = runForm("energyplus", [idf]);
+    form.append("inputs", "{}");
+    const message = await expectError(await post(form), 400, "invalid_request");
+    expect(message).toContain("before the files");
+    const page = RunPage.parse(await (await fetch(`${t.url}/api/v1/validation-runs?limit=1`)).json());
+    expect(page.items[0]).toMatchObject({ status: "FAILED", error_category: "VALIDATION_FAILED" });
+  });
+
   it("a body that is not multipart: 400 invalid_request", async () => {
     const response = await fetch(`${t.url}/api/v1/validation-runs`, {
       method: "POST",

@@ -1,5 +1,5 @@
 import type { ValidationCallback } from "@validibot/contracts";
-import { type Dispatcher, request } from "undici";
+import type { Dispatcher } from "undici";
 import type { CallbackAuthorizer } from "./callback-auth";
 import { errorMessage, type Logger } from "./log";
 
@@ -47,6 +47,8 @@ export async function sendCallback(
   const timeoutMs = options.timeoutMs ?? 30_000;
   let delay = options.initialDelayMs ?? 1_000;
   const payload = JSON.stringify(body);
+  // Loaded here, not at startup: an attempt with callbacks off never needs it.
+  const { request } = await import("undici");
   let lastError = "no try made";
   for (let tryNumber = 1; tryNumber <= attempts; tryNumber++) {
     if (tryNumber > 1) {

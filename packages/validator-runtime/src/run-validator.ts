@@ -233,8 +233,17 @@ class Attempt<I> {
       Math.min(MAX_TIMER_MS, Math.max(0, deadline.getTime() - Date.now())),
     );
     const scratchRoot = this.runtimeEnv.scratchRoot ?? tmpdir();
-    await mkdir(scratchRoot, { recursive: true });
-    const attemptDir = await mkdtemp(join(scratchRoot, "validibot-attempt-"));
+    let attemptDir: string;
+    try {
+      await mkdir(scratchRoot, { recursive: true });
+      attemptDir = await mkdtemp(join(scratchRoot, "validibot-attempt-"));
+    } catch (error) {
+      clearTimeout(deadlineTimer);
+      return this.fail(
+        ExitCode.stagingFailed,
+        `cannot create a scratch folder under ${scratchRoot}: ${errorMessage(error)}`,
+      );
+    }
     const scratchDir = join(attemptDir, "work");
     const outputsDir = join(attemptDir, "outputs");
     const supervisor = new ProcessSupervisor({

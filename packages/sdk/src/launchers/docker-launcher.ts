@@ -112,9 +112,15 @@ export class DockerLauncher implements Launcher {
       extraArgs: this.options.extraArgs ?? [],
       launcherName: this.name,
     });
-    const result = await runDocker(this.docker, args, this.cliEnv());
-    if (result.code !== 0) throw dockerRunError(image, result);
     const name = containerNameFor(request.attempt.id);
+    const result = await runDocker(this.docker, args, this.cliEnv());
+    if (result.code !== 0) {
+      // A container created but not started would linger; a name conflict is someone else's.
+      if (!/conflict/i.test(result.stderr)) {
+        await runDocker(this.docker, ["rm", "-f", name], this.cliEnv()).catch(() => undefined);
+      }
+      throw dockerRunError(image, result);
+    }
     const record: ContainerRecord = {
       image,
       watcher: undefined,

@@ -29,7 +29,10 @@ export async function endRun(
     OPEN_STATUSES,
   );
   if (ended) {
-    deps.logger.info({ run_id: runId, status, error_category: error.category }, `run ${status.toLowerCase()}`);
+    deps.logger.info(
+      { run_id: runId, attempt_id: ended.current_attempt_id, status, error_category: error.category },
+      `run ${status.toLowerCase()}`,
+    );
     emitFinished(deps.events, ended);
   }
   return ended;

@@ -241,12 +241,14 @@ describe("DockerLauncher", () => {
     expect(await runCallFor(request.attempt.id)).toBeUndefined();
   });
 
-  it("fails launcher_job_not_found for an image Docker cannot find", async () => {
+  it("fails launcher_job_not_found for an image Docker cannot find, leaving no container", async () => {
+    const request = await writeAttempt(root);
     const error = (await launcher({ image: "validibot/missing" })
-      .launch(await writeAttempt(root), unusedContext())
+      .launch(request, unusedContext())
       .catch((e: unknown) => e)) as ValidibotError;
     expect(isValidibotError(error) && error.code).toBe("launcher_job_not_found");
     expect(error.message).toContain("validibot/missing");
+    expect(await dockerCalls()).toContainEqual(["rm", "-f", `validibot-${request.attempt.id}`]);
   });
 
   it("fails launch_failed when the same attempt is launched twice (the name is taken)", async () => {
@@ -258,6 +260,8 @@ describe("DockerLauncher", () => {
       .catch((e: unknown) => e)) as ValidibotError;
     expect(isValidibotError(error) && error.code).toBe("launch_failed");
     expect(error.message).toContain("already in use");
+    expect(await dockerCalls()).not.toContainEqual(["rm", "-f", `validibot-${request.attempt.id}`]);
+    expect((await docker.status(`validibot-${request.attempt.id}`)).state).toBe("running");
   });
 
   it("fails launch_failed when the docker executable is missing", async () => {

@@ -53,16 +53,19 @@ export function runPreflight(
   const sink = withReviewProfile(counting, options.inputs.review_profile);
   const refusedObjects = checkSafety(model, sink);
   let versionMatch: boolean | null = null;
-  if (options.binaryVersion !== null) {
+  // What is missing from a model read only in part may be in the part not read.
+  if (options.binaryVersion !== null && (model.complete || model.version !== null)) {
     versionMatch = checkVersion(model, options.binaryVersion, sink);
-  } else if (model.version === null) {
+  } else if (model.version === null && model.complete) {
     checkVersion(model, null, sink);
   }
-  checkRequiredObjects(
-    model,
-    { simulatingWithWeather: options.inputs.run_simulation && options.hasWeather },
-    sink,
-  );
+  if (model.complete) {
+    checkRequiredObjects(
+      model,
+      { simulatingWithWeather: options.inputs.run_simulation && options.hasWeather },
+      sink,
+    );
+  }
   const checks = new Set(options.inputs.idf_checks);
   if (checks.has("duplicate-names")) checkDuplicateNames(model, sink);
   if (checks.has("hvac-sizing")) checkHvacSizing(model, sink);

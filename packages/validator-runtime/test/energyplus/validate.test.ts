@@ -365,7 +365,8 @@ describe("when the simulation cannot or must not run", () => {
   it("does not run a model it could not read in full", async () => {
     const r = await run("odd-formatting.idf");
     expect(r.status).toBe("failed_validation");
-    expect(codes(r.reporter.findings)).toContain("energyplus.idf_unterminated_object");
+    // Nothing is reported missing: it may be in the part that could not be read.
+    expect(codes(r.reporter.findings)).toEqual(["energyplus.idf_unterminated_object"]);
     expect(await readdir(r.outputsDir).catch(() => [])).toEqual([]);
   });
 });
