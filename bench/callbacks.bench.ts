@@ -4,15 +4,15 @@
 // Run alone: npx tsx bench/callbacks.bench.ts   (part of `npm run bench`)
 import type { AddressInfo } from "node:net";
 import express from "express";
-import { startFakeGoogleIdentity } from "../test-support/google-identity";
-import { GoogleIdTokenAuthenticator } from "../packages/sdk/src/auth/google-id-token";
 import { callbackAudienceFor } from "../packages/sdk/src/auth/audience";
+import { GoogleIdTokenAuthenticator } from "../packages/sdk/src/auth/google-id-token";
 import type { RunStore } from "../packages/sdk/src/store/types";
 import { callbackFor, outputFor, writeOutput } from "../packages/sdk/test/service/act-as-validator";
 import { ENERGYPLUS, SAMPLE_IDF, startHarness } from "../packages/sdk/test/service/harness";
 import { RecordingLauncher } from "../packages/sdk/test/service/recording-launcher";
+import { startFakeGoogleIdentity } from "../test-support/google-identity";
 import { drive } from "./lib/load";
-import { type BenchResult, type Figure, benchMain, compare, percentile } from "./lib/report";
+import { type BenchResult, benchMain, compare, type Figure, percentile } from "./lib/report";
 
 const COUNT = Number(process.env.BENCH_CALLBACKS ?? 400);
 const CONCURRENCY = 8;
@@ -77,12 +77,32 @@ export async function measureCallbacks(label: string, store?: RunStore): Promise
     // warm both paths (certs fetch, JIT) on the bare route and on a spare run
     await drive(50, CONCURRENCY, () => post(bare.url, bodies[0] as string, token));
     const base = await drive(COUNT, CONCURRENCY, (i) => post(bare.url, bodies[i] as string, token));
-    const full = await drive(COUNT, CONCURRENCY, (i) => post(harness.callbackUrl, bodies[i] as string, token));
+    const full = await drive(COUNT, CONCURRENCY, (i) =>
+      post(harness.callbackUrl, bodies[i] as string, token),
+    );
     const rate = (r: { wallMs: number }) => (COUNT / r.wallMs) * 1000;
     return [
-      compare(`${label}: callbacks per second`, rate(full), rate(base), "1/s", "bare Express route"),
-      compare(`${label}: p50 latency`, percentile(full.latencies, 50), percentile(base.latencies, 50), "ms", "bare Express route"),
-      compare(`${label}: p99 latency`, percentile(full.latencies, 99), percentile(base.latencies, 99), "ms", "bare Express route"),
+      compare(
+        `${label}: callbacks per second`,
+        rate(full),
+        rate(base),
+        "1/s",
+        "bare Express route",
+      ),
+      compare(
+        `${label}: p50 latency`,
+        percentile(full.latencies, 50),
+        percentile(base.latencies, 50),
+        "ms",
+        "bare Express route",
+      ),
+      compare(
+        `${label}: p99 latency`,
+        percentile(full.latencies, 99),
+        percentile(base.latencies, 99),
+        "ms",
+        "bare Express route",
+      ),
     ];
   } finally {
     await bare.close();

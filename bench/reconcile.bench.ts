@@ -80,7 +80,10 @@ async function measure(finished: number): Promise<{ medianMs: number; endedPerPa
     storage: new MemoryStorage({ name: "bench" }),
     launcher: new RecordingLauncher(),
     validators: [ENERGYPLUS],
-    callbacks: { url: null, authenticator: new WorkerKeyAuthenticator({ key: "bench-worker-key-0123456789" }) },
+    callbacks: {
+      url: null,
+      authenticator: new WorkerKeyAuthenticator({ key: "bench-worker-key-0123456789" }),
+    },
     now: () => new Date(NOW),
   });
   try {
@@ -88,7 +91,8 @@ async function measure(finished: number): Promise<{ medianMs: number; endedPerPa
     const times: number[] = [];
     let ended = 0;
     for (let repeat = 0; repeat < REPEATS; repeat += 1) {
-      for (let i = 0; i < OVERDUE; i += 1) await store.createRun(...records(i, false, `late${repeat}`));
+      for (let i = 0; i < OVERDUE; i += 1)
+        await store.createRun(...records(i, false, `late${repeat}`));
       const t0 = performance.now();
       const summary = await service.reconcile();
       times.push(performance.now() - t0);
@@ -106,13 +110,21 @@ export async function run(): Promise<BenchResult> {
   const small = await measure(1_000);
   const large = await measure(100_000);
   if (small.endedPerPass !== OVERDUE || large.endedPerPass !== OVERDUE) {
-    throw new Error(`reconcile ended ${small.endedPerPass} and ${large.endedPerPass} runs, expected ${OVERDUE}`);
+    throw new Error(
+      `reconcile ended ${small.endedPerPass} and ${large.endedPerPass} runs, expected ${OVERDUE}`,
+    );
   }
   return {
     name: "reconcile",
     description: `One reconcile() pass ending ${OVERDUE} overdue runs (SQLite), median of ${REPEATS}, with 100,000 finished runs in the store, against the same pass with 1,000 finished runs. A ratio near 1 means the cost follows the overdue runs, not all runs.`,
     figures: [
-      compare("reconcile pass, 100,000 finished runs", large.medianMs, small.medianMs, "ms", "1,000 finished runs"),
+      compare(
+        "reconcile pass, 100,000 finished runs",
+        large.medianMs,
+        small.medianMs,
+        "ms",
+        "1,000 finished runs",
+      ),
       { label: "per overdue run, 100,000 finished", value: large.medianMs / OVERDUE, unit: "ms" },
     ],
   };

@@ -36,9 +36,13 @@ for (const name of selected) {
   const out = join(scratch, `${name}.json`);
   process.stderr.write(`bench ${name} ...\n`);
   const t0 = Date.now();
-  const child = spawnSync(process.execPath, ["--no-warnings", "--import", "tsx", file, "--json", out], {
-    stdio: ["ignore", "inherit", "inherit"],
-  });
+  const child = spawnSync(
+    process.execPath,
+    ["--no-warnings", "--import", "tsx", file, "--json", out],
+    {
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
   if (child.status !== 0 || !existsSync(out)) {
     failures.push(`${name}: exited ${child.status ?? child.signal}`);
     continue;

@@ -1,12 +1,13 @@
 // Run from the repository root:
-//   node --import tsx bench/runtime.bench.ts [--reps 15] [--big-mib 1024] [--small-mib 64]
+//   node --import tsx bench/runtime.bench.ts [--reps 15] [--sizes-mib 64,256,1024]
 // Uses packages/validator-runtime/dist when built (npm run build -w @validibot/validator-runtime),
 // else the TypeScript sources through tsx; the report says which.
 //
 // (a) Wall time of `validibot-validator run` around a validator that does nothing (read input.json,
 //     write output.json, post a Worker-Key callback to a loopback host) against `node -e 0`.
-// (b) Peak RSS of a process that stages a large input file (64 MiB, then 1 GiB): streaming keeps
-//     memory flat as the file grows.
+// (b) Peak RSS of a process that stages one large input file (64 MiB, 256 MiB, 1 GiB): streaming
+//     keeps memory flat as the file grows (what remains is garbage awaiting GC, bounded by V8's
+//     external-memory limit, not by the file size).
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -17,6 +18,7 @@ import { Readable } from "node:stream";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { ATTEMPT_CONTRACT_VERSION, callbackNonceCommitment } from "@validibot/contracts";
 import { FilesystemStorage } from "@validibot/sdk/storage";
+import { type BenchResult, benchMain, compare } from "./lib/report";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const DIST = join(ROOT, "packages/validator-runtime/dist");
@@ -196,47 +198,51 @@ async function peakMemory(sizesMiB: number[], work: string) {
   return rows;
 }
 
-async function main(): Promise<void> {
-  const childIndex = process.argv.indexOf("--stage-child");
-  if (childIndex !== -1) return stageChild(process.argv[childIndex + 1] as string);
+/** The benchmark as `npm run bench` runs it. */
+export async function run(): Promise<BenchResult> {
   const reps = arg("reps", 15);
-  const small = arg("small-mib", 64);
-  const big = arg("big-mib", 1024);
+  const sizesIndex = process.argv.indexOf("--sizes-mib");
+  const sizes = (sizesIndex === -1 ? "64,256,1024" : (process.argv[sizesIndex + 1] ?? ""))
+    .split(",")
+    .map(Number);
   const work = mkdtempSync(join(tmpdir(), "validibot-runtime-bench-"));
   try {
-    console.log(
-      `validator-runtime benchmark (${useDist ? "built dist" : "TypeScript sources via tsx"}, node ${process.version})\n`,
-    );
     const wall = await wallTime(reps, work);
-    console.log(`(a) wall time, median of ${reps} runs`);
-    console.log(
-      `    node -e 0                               ${wall.node.toFixed(1).padStart(8)} ms`,
-    );
-    console.log(
-      `    validibot-validator run <no-op>         ${wall.runtime.toFixed(1).padStart(8)} ms`,
-    );
-    console.log(
-      `    ratio                                   ${(wall.runtime / wall.node).toFixed(2).padStart(8)} x`,
-    );
-    console.log(
-      `    runtime's own cost                      ${(wall.runtime - wall.node).toFixed(1).padStart(8)} ms\n`,
-    );
-    const memory = await peakMemory([small, big], work);
-    console.log("(b) peak RSS while staging one input file (no-op validator, same process)");
-    for (const row of memory) {
-      console.log(
-        `    ${`${row.mib} MiB`.padEnd(10)} peak RSS ${row.rssMiB.toFixed(1).padStart(7)} MiB   (${row.seconds.toFixed(1)} s)`,
-      );
-    }
-    const [a, b] = memory;
-    if (a && b) {
-      console.log(
-        `    file grew ${(b.mib / a.mib).toFixed(0)}x; peak RSS changed by ${(b.rssMiB - a.rssMiB).toFixed(1)} MiB (${((b.rssMiB / a.rssMiB - 1) * 100).toFixed(1)}%)`,
-      );
-    }
+    const memory = await peakMemory(sizes, work);
+    const smallest = memory[0];
+    const largest = memory.at(-1);
+    if (!smallest || !largest) throw new Error("no staging measurement");
+    return {
+      name: "runtime",
+      description: `(a) Wall time of \`validibot-validator run\` (${useDist ? "built dist" : "TypeScript sources via tsx"}) around a validator that does nothing, median of ${reps}, against \`node -e 0\` run alternately. (b) Peak RSS of the runtime staging one input file (streamed, digest checked), for ${sizes.join(", ")} MiB: memory must stay flat as the file grows.`,
+      figures: [
+        compare(
+          "run <no-op validator>, median wall time",
+          wall.runtime,
+          wall.node,
+          "ms",
+          "node -e 0",
+        ),
+        { label: "runtime's own cost per attempt", value: wall.runtime - wall.node, unit: "ms" },
+        ...memory.map((row) => ({
+          label: `peak RSS staging ${row.mib} MiB`,
+          value: row.rssMiB,
+          unit: "MiB",
+        })),
+        compare(
+          `peak RSS, ${largest.mib} MiB file vs ${smallest.mib} MiB file`,
+          largest.rssMiB,
+          smallest.rssMiB,
+          "MiB",
+          `${smallest.mib} MiB file`,
+        ),
+      ],
+    };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-await main();
+const childIndex = process.argv.indexOf("--stage-child");
+if (childIndex !== -1) await stageChild(process.argv[childIndex + 1] as string);
+else if (import.meta.url === `file://${process.argv[1]}`) await benchMain(run);

@@ -33,8 +33,21 @@ export function machine() {
 }
 
 /** A figure with its ratio to the baseline computed. */
-export function compare(label: string, value: number, baseline: number, unit: string, baselineLabel: string): Figure {
-  return { label, value, unit, baseline, baselineLabel, ratio: baseline === 0 ? Number.NaN : value / baseline };
+export function compare(
+  label: string,
+  value: number,
+  baseline: number,
+  unit: string,
+  baselineLabel: string,
+): Figure {
+  return {
+    label,
+    value,
+    unit,
+    baseline,
+    baselineLabel,
+    ratio: baseline === 0 ? Number.NaN : value / baseline,
+  };
 }
 
 /** The `p`-th percentile (0-100) of `values`. */
@@ -51,7 +64,13 @@ export function median(values: number[]): number {
 }
 
 const fmt = (n: number | undefined) =>
-  n === undefined || Number.isNaN(n) ? "" : Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(3);
+  n === undefined || Number.isNaN(n)
+    ? ""
+    : Math.abs(n) >= 100
+      ? n.toFixed(0)
+      : Math.abs(n) >= 10
+        ? n.toFixed(1)
+        : n.toFixed(3);
 
 /** A Markdown table of a result's figures. */
 export function toMarkdown(result: BenchResult): string {

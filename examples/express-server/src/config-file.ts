@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { ValidatorType } from "@validibot/contracts";
 import { z } from "zod";
-import { SettingsError, describeIssues } from "./settings-error";
+import { describeIssues, SettingsError } from "./settings-error";
 
 /**
  * Run the validator as a local child process: either any `command` with `args` (e.g. `python3
@@ -22,7 +22,8 @@ export const LocalLaunchConfig = z
   })
   .strict()
   .refine((local) => (local.command === undefined) !== (local.runtime === undefined), {
-    message: 'give exactly one of "command" (any executable) and "runtime" (a validator of the runtime CLI)',
+    message:
+      'give exactly one of "command" (any executable) and "runtime" (a validator of the runtime CLI)',
   });
 /** A local-process launch. */
 export type LocalLaunchConfig = z.infer<typeof LocalLaunchConfig>;
@@ -69,7 +70,9 @@ export const FilePortConfig = z
     port_key: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only"),
     required: z.boolean().default(true),
     mime_types: z.array(z.string().min(1)).min(1),
-    extensions: z.array(z.string().regex(/^\.[^./\\]+$/, 'a file ending such as ".idf"')).optional(),
+    extensions: z
+      .array(z.string().regex(/^\.[^./\\]+$/, 'a file ending such as ".idf"'))
+      .optional(),
     role: z.string().min(1).nullable().default(null),
     resource: z.boolean().default(false),
     resource_type: z.string().min(1).optional(),
@@ -91,7 +94,12 @@ export type InputsChoice = z.infer<typeof InputsChoice>;
 /** One validator of the config file. */
 export const ValidatorConfig = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "lowercase letters, digits, _ and -, starting with a letter or digit"),
+    id: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9_-]*$/,
+        "lowercase letters, digits, _ and -, starting with a letter or digit",
+      ),
     type: ValidatorType,
     version: z.string().min(1),
     title: z.string().min(1).optional(),
@@ -153,7 +161,9 @@ export function readConfigFile(path: string): ConfigFile {
   }
   const parsed = ConfigFile.safeParse(raw);
   if (!parsed.success) {
-    throw new SettingsError(describeIssues(parsed.error.issues, (field) => `${path}: ${field || "(top)"}`));
+    throw new SettingsError(
+      describeIssues(parsed.error.issues, (field) => `${path}: ${field || "(top)"}`),
+    );
   }
   return parsed.data;
 }

@@ -1,4 +1,4 @@
-import { type Server, createServer as createHttpServer } from "node:http";
+import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ValidibotError } from "@validibot/contracts";
 import type { RunStore, StorageAdapter, ValidationService } from "@validibot/sdk";
@@ -79,7 +79,8 @@ async function freePort(host: string): Promise<number> {
 }
 
 function localUrl(host: string, port: number): string {
-  const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  const shown =
+    host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
   return `http://${shown}:${port}`;
 }
 
@@ -89,7 +90,10 @@ function localUrl(host: string, port: number): string {
  * endpoint, the dashboard, `/events`, `/healthz` and `/openapi.json`. Nothing listens until
  * `start()`.
  */
-export async function createServer(settings: ServerSettings, options: CreateServerOptions = {}): Promise<ValidibotServer> {
+export async function createServer(
+  settings: ServerSettings,
+  options: CreateServerOptions = {},
+): Promise<ValidibotServer> {
   const logger = options.logger ?? pino({ level: settings.logLevel });
   let port = settings.port;
   if (settings.publicUrl === null && port === 0) port = await freePort(settings.host);
@@ -108,7 +112,10 @@ export async function createServer(settings: ServerSettings, options: CreateServ
       await service.listRuns({ limit: 1 });
       res.json({ status: "ok", mode: settings.mode, validators: service.validators.length });
     } catch (error) {
-      sendError(res, new ValidibotError("store_unavailable", "the run store does not answer", { cause: error }));
+      sendError(
+        res,
+        new ValidibotError("store_unavailable", "the run store does not answer", { cause: error }),
+      );
     }
   });
   const openApi = openApiDocument(publicUrl);
@@ -149,9 +156,21 @@ export async function createServer(settings: ServerSettings, options: CreateServ
       }
       const server = createHttpServer(app);
       const bound = await listen(server, requested ?? port, settings.host);
-      const stopReconcile = startReconcileLoop(service, settings.reconcileIntervalSeconds, logger.child({ component: "reconcile" }));
+      const stopReconcile = startReconcileLoop(
+        service,
+        settings.reconcileIntervalSeconds,
+        logger.child({ component: "reconcile" }),
+      );
       const url = localUrl(settings.host, bound);
-      logger.info({ url, public_url: publicUrl, mode: settings.mode, validators: service.validators.map((v) => v.id) }, "listening");
+      logger.info(
+        {
+          url,
+          public_url: publicUrl,
+          mode: settings.mode,
+          validators: service.validators.map((v) => v.id),
+        },
+        "listening",
+      );
       let stopping: Promise<void> | null = null;
       return {
         url,

@@ -13,13 +13,18 @@ quietSqliteWarning();
 const { createValidibotClient } = await import("@validibot/sdk/client");
 const { createServer } = await import("./create-server");
 const { loadSettings } = await import("./settings");
-const { buildTestFmu } = await import("../../../packages/validator-runtime/test/fmu/build-test-fmu");
+const { buildTestFmu } = await import(
+  "../../../packages/validator-runtime/test/fmu/build-test-fmu"
+);
 const { pino } = await import("pino");
 
 type Run = Awaited<ReturnType<ReturnType<typeof createValidibotClient>["getRun"]>>;
 
 const SAMPLE_IDF = fileURLToPath(
-  new URL("../../../packages/validator-runtime/test/energyplus/fixtures/demo-problems.idf", import.meta.url),
+  new URL(
+    "../../../packages/validator-runtime/test/energyplus/fixtures/demo-problems.idf",
+    import.meta.url,
+  ),
 );
 
 /** What each demo run must end as for the round trip to count as working. */
@@ -31,14 +36,22 @@ interface Expectation {
 }
 
 function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.min(70, Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length))));
-  const cut = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
-  const line = (cells: string[]) => `  ${cells.map((c, i) => cut(c, widths[i] as number)).join("  ")}`;
+  const widths = headers.map((h, i) =>
+    Math.min(70, Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length))),
+  );
+  const cut = (text: string, width: number) =>
+    text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
+  const line = (cells: string[]) =>
+    `  ${cells.map((c, i) => cut(c, widths[i] as number)).join("  ")}`;
   return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
 async function main(): Promise<number> {
-  const settings = loadSettings({ ...process.env, PORT: process.env.PORT ?? "0", LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" });
+  const settings = loadSettings({
+    ...process.env,
+    PORT: process.env.PORT ?? "0",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+  });
   const server = await createServer(settings, { logger: pino({ level: settings.logLevel }) });
   const running = await server.start();
   const scratch = mkdtempSync(join(tmpdir(), "validibot-demo-"));
@@ -50,10 +63,18 @@ async function main(): Promise<number> {
     const fmu = await buildTestFmu({ fmiVersion: 2, dir: scratch, fileName: "first-order.fmu" });
     const submissions: [Expectation, Promise<Run>][] = [
       [
-        { label: "FMU (FMI 2.0 first-order lag, compiled from C)", status: "SUCCEEDED", errorCategory: null, minErrors: 0 },
+        {
+          label: "FMU (FMI 2.0 first-order lag, compiled from C)",
+          status: "SUCCEEDED",
+          errorCategory: null,
+          minErrors: 0,
+        },
         client.submitRun({
           validator: "fmu",
-          inputs: { input_values: { u: 1 }, simulation: { start_time: 0, stop_time: 5, step_size: 0.05 } },
+          inputs: {
+            input_values: { u: 1 },
+            simulation: { start_time: 0, stop_time: 5, step_size: 0.05 },
+          },
           files: [{ port_key: "fmu", name: "first-order.fmu", path: fmu.path }],
         }),
       ],
@@ -66,13 +87,18 @@ async function main(): Promise<number> {
         },
         client.submitRun({
           validator: "energyplus",
-          inputs: { run_simulation: false, idf_checks: ["duplicate-names", "hvac-sizing", "schedule-coverage"] },
+          inputs: {
+            run_simulation: false,
+            idf_checks: ["duplicate-names", "hvac-sizing", "schedule-coverage"],
+          },
           files: [{ port_key: "primary_model", name: "demo-problems.idf", path: SAMPLE_IDF }],
         }),
       ],
     ];
     const runs = await Promise.all(submissions.map(([, submitted]) => submitted));
-    runs.forEach((run, i) => console.log(`submitted ${submissions[i]?.[0].label}: run ${run.id}`));
+    for (const [i, run] of runs.entries()) {
+      console.log(`submitted ${submissions[i]?.[0].label}: run ${run.id}`);
+    }
 
     const last = new Map<string, string>();
     const ended = await Promise.all(
@@ -95,7 +121,9 @@ async function main(): Promise<number> {
       const findings = await client.listFindings(run.id);
       const errors = findings.filter((f) => f.severity === "ERROR").length;
       console.log(`\n== ${expectation.label}`);
-      console.log(`   run ${run.id}: ${run.status}${run.error_category ? ` / ${run.error_category}` : ""}`);
+      console.log(
+        `   run ${run.id}: ${run.status}${run.error_category ? ` / ${run.error_category}` : ""}`,
+      );
       if (run.error_message) console.log(`   ${run.error_message}`);
       console.log(
         `\n${table(
@@ -103,19 +131,32 @@ async function main(): Promise<number> {
           findings.map((f) => [
             f.severity,
             f.code ?? "",
-            [f.location?.path, f.location?.line ? `line ${f.location.line}` : null].filter(Boolean).join(" "),
+            [f.location?.path, f.location?.line ? `line ${f.location.line}` : null]
+              .filter(Boolean)
+              .join(" "),
             f.message,
           ]),
         )}`,
       );
       if (run.metrics.length) {
-        console.log(`\n${table(["metric", "value", "unit"], run.metrics.map((m) => [m.name, String(m.value), m.unit ?? ""]))}`);
+        console.log(
+          `\n${table(
+            ["metric", "value", "unit"],
+            run.metrics.map((m) => [m.name, String(m.value), m.unit ?? ""]),
+          )}`,
+        );
       }
-      if (run.artifacts.length) console.log(`\n   artifacts: ${run.artifacts.map((a) => a.name).join(", ")}`);
-      const ok = run.status === expectation.status && run.error_category === expectation.errorCategory && errors >= expectation.minErrors;
+      if (run.artifacts.length)
+        console.log(`\n   artifacts: ${run.artifacts.map((a) => a.name).join(", ")}`);
+      const ok =
+        run.status === expectation.status &&
+        run.error_category === expectation.errorCategory &&
+        errors >= expectation.minErrors;
       if (!ok) {
         failures += 1;
-        console.error(`\n   ROUND TRIP FAILED: expected ${expectation.status}${expectation.errorCategory ? ` / ${expectation.errorCategory}` : ""}`);
+        console.error(
+          `\n   ROUND TRIP FAILED: expected ${expectation.status}${expectation.errorCategory ? ` / ${expectation.errorCategory}` : ""}`,
+        );
       }
     }
   } catch (error) {
@@ -125,7 +166,11 @@ async function main(): Promise<number> {
     await running.close();
     rmSync(scratch, { recursive: true, force: true });
   }
-  console.log(failures ? `\n${failures} round trip(s) failed.` : "\nBoth round trips completed: submit, launch, validate, callback, findings.");
+  console.log(
+    failures
+      ? `\n${failures} round trip(s) failed.`
+      : "\nBoth round trips completed: submit, launch, validate, callback, findings.",
+  );
   return failures ? 1 : 0;
 }
 

@@ -5,7 +5,11 @@ import type { Logger } from "pino";
  * Calls `service.reconcile()` every `intervalSeconds` (never two at once), so runs whose callback
  * never came still end. Returns the function that stops it. An interval of 0 does nothing.
  */
-export function startReconcileLoop(service: ValidationService, intervalSeconds: number, logger: Logger): () => void {
+export function startReconcileLoop(
+  service: ValidationService,
+  intervalSeconds: number,
+  logger: Logger,
+): () => void {
   if (intervalSeconds <= 0) return () => {};
   let running = false;
   const timer = setInterval(() => {

@@ -21,10 +21,16 @@ export async function serve(env: Record<string, string | undefined>): Promise<nu
   const running = await server.start();
   const { logger } = server;
   if (server.settings.mode !== "production" && server.settings.databaseUrl === null) {
-    logger.info({ data_dir: server.settings.dataDir }, "runs and bundles are kept under the data folder");
+    logger.info(
+      { data_dir: server.settings.dataDir },
+      "runs and bundles are kept under the data folder",
+    );
   }
   if (server.settings.mode === "production" && server.settings.databaseUrl === null) {
-    logger.warn({}, "production without DATABASE_URL keeps runs in a local SQLite file; set DATABASE_URL");
+    logger.warn(
+      {},
+      "production without DATABASE_URL keeps runs in a local SQLite file; set DATABASE_URL",
+    );
   }
   return new Promise<number>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {

@@ -25,6 +25,9 @@ export function formatPath(path: readonly (string | number)[]): string {
 }
 
 /** One line per zod issue, prefixed with where it is (`prefix` + its path). */
-export function describeIssues(issues: readonly ZodIssue[], prefix: (path: string) => string): string[] {
+export function describeIssues(
+  issues: readonly ZodIssue[],
+  prefix: (path: string) => string,
+): string[] {
   return issues.map((issue) => `${prefix(formatPath(issue.path))}: ${issue.message}`);
 }

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { type ValidatorConfig, readConfigFile } from "./config-file";
+import { readConfigFile, type ValidatorConfig } from "./config-file";
 import { SettingsError } from "./settings-error";
 
 /** Where validators run: real local processes or containers, nowhere (mock), or Google Cloud. */
@@ -11,7 +11,9 @@ export const ServerMode = z.enum(["local", "mock", "production"]);
 export type ServerMode = z.infer<typeof ServerMode>;
 
 /** The config file shipped with this example, used when neither `VALIDIBOT_CONFIG` nor `./validibot.config.json` exists. */
-export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL("../validibot.config.json", import.meta.url));
+export const DEFAULT_CONFIG_PATH = fileURLToPath(
+  new URL("../validibot.config.json", import.meta.url),
+);
 
 /** Google Cloud settings, required in production mode. */
 export interface GoogleSettings {
@@ -45,6 +47,8 @@ export interface ServerSettings {
   workerKey: string | null;
   /** `DATABASE_URL`: PostgreSQL instead of the SQLite file. Default: null. */
   databaseUrl: string | null;
+  /** `VALIDIBOT_DATABASE_SCHEMA`: the PostgreSQL schema of the tables. Default: `validibot`. */
+  databaseSchema: string;
   /** The config file read (absolute). */
   configPath: string;
   /** Its validators. */
@@ -84,14 +88,19 @@ const httpUrl = z.preprocess(
   z
     .string()
     .url("must be an absolute URL such as https://validibot.example.com")
-    .refine((url) => !URL.canParse(url) || /^https?:$/.test(new URL(url).protocol), "must be http or https")
+    .refine(
+      (url) => !URL.canParse(url) || /^https?:$/.test(new URL(url).protocol),
+      "must be http or https",
+    )
     .optional(),
 );
 
 const Env = z.object({
   VALIDIBOT_MODE: z.preprocess(
     emptyToUndefined,
-    z.enum(["local", "mock", "production"], { message: "must be local, mock or production" }).default("local"),
+    z
+      .enum(["local", "mock", "production"], { message: "must be local, mock or production" })
+      .default("local"),
   ),
   HOST: optionalText,
   PORT: intFrom(0, 65535, 8000),
@@ -112,6 +121,13 @@ const Env = z.object({
       .string()
       .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// connection string")
       .optional(),
+  ),
+  VALIDIBOT_DATABASE_SCHEMA: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,47}$/, "letters, digits and _ only, 48 at most")
+      .default("validibot"),
   ),
   GCS_BUCKET: optionalText,
   GCP_PROJECT: optionalText,
@@ -172,11 +188,18 @@ function googleSettings(env: z.infer<typeof Env>, problems: string[]): GoogleSet
   };
 }
 
-function checkLaunches(mode: ServerMode, validators: ValidatorConfig[], configPath: string, problems: string[]) {
+function checkLaunches(
+  mode: ServerMode,
+  validators: ValidatorConfig[],
+  configPath: string,
+  problems: string[],
+) {
   validators.forEach((validator, index) => {
     const where = `${configPath}: validators[${index}] (${validator.id}).launch`;
     if (mode === "production" && !validator.launch.cloudRun) {
-      problems.push(`${where}: needs "cloudRun" (the Cloud Run job) when VALIDIBOT_MODE=production`);
+      problems.push(
+        `${where}: needs "cloudRun" (the Cloud Run job) when VALIDIBOT_MODE=production`,
+      );
     }
     if (mode === "local" && !validator.launch.local && !validator.launch.docker) {
       problems.push(
@@ -222,9 +245,12 @@ export function loadSettings(
     host: values.HOST ?? (mode === "production" ? "0.0.0.0" : "127.0.0.1"),
     port: values.PORT,
     dataDir: resolve(cwd, values.VALIDIBOT_DATA_DIR ?? ".validibot"),
-    publicUrl: values.VALIDIBOT_PUBLIC_URL ? new URL(values.VALIDIBOT_PUBLIC_URL).href.replace(/\/+$/, "") : null,
+    publicUrl: values.VALIDIBOT_PUBLIC_URL
+      ? new URL(values.VALIDIBOT_PUBLIC_URL).href.replace(/\/+$/, "")
+      : null,
     workerKey: values.WORKER_API_KEY ?? null,
     databaseUrl: values.DATABASE_URL ?? null,
+    databaseSchema: values.VALIDIBOT_DATABASE_SCHEMA,
     configPath,
     validators,
     google,

@@ -2,7 +2,13 @@ import { createHash } from "node:crypto";
 import { CALLBACK_PATH, ErrorBody, Run, RunPage, ValidatorDescriptor } from "@validibot/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { SAMPLE_IDF, type TestServer, postRun, runForm, startTestServer } from "./support/test-server";
+import {
+  postRun,
+  runForm,
+  SAMPLE_IDF,
+  startTestServer,
+  type TestServer,
+} from "./support/test-server";
 
 let t: TestServer;
 
@@ -17,7 +23,10 @@ async function getJson(path: string): Promise<{ status: number; body: unknown; h
 }
 
 async function submitIdf(name = "model.idf"): Promise<Run> {
-  const { status, body } = await postRun(t.url, runForm("energyplus", [{ port: "primary_model", name, data: SAMPLE_IDF }]));
+  const { status, body } = await postRun(
+    t.url,
+    runForm("energyplus", [{ port: "primary_model", name, data: SAMPLE_IDF }]),
+  );
   expect(status).toBe(201);
   return Run.parse(body);
 }
@@ -44,7 +53,10 @@ describe("the runs API", () => {
       ["primary_model", true, false],
       ["weather_file", false, true],
     ]);
-    expect(energyplus?.inputs_schema).toMatchObject({ type: "object", properties: { run_simulation: { type: "boolean" } } });
+    expect(energyplus?.inputs_schema).toMatchObject({
+      type: "object",
+      properties: { run_simulation: { type: "boolean" } },
+    });
   });
 
   it("POST /api/v1/validation-runs stores every file as sent and answers 201 with the run and its Location", async () => {
@@ -67,8 +79,20 @@ describe("the runs API", () => {
     expect(run.inputs).toMatchObject({ run_simulation: false });
     const sha = (text: string) => createHash("sha256").update(text).digest("hex");
     expect(run.files).toEqual([
-      { port_key: "primary_model", name: "building.idf", mime_type: "application/vnd.energyplus.idf", size_bytes: SAMPLE_IDF.length, sha256: sha(SAMPLE_IDF) },
-      { port_key: "weather_file", name: "site.epw", mime_type: "application/vnd.energyplus.epw", size_bytes: weather.length, sha256: sha(weather) },
+      {
+        port_key: "primary_model",
+        name: "building.idf",
+        mime_type: "application/vnd.energyplus.idf",
+        size_bytes: SAMPLE_IDF.length,
+        sha256: sha(SAMPLE_IDF),
+      },
+      {
+        port_key: "weather_file",
+        name: "site.epw",
+        mime_type: "application/vnd.energyplus.epw",
+        size_bytes: weather.length,
+        sha256: sha(weather),
+      },
     ]);
     expect((await settled(run.id)).status).toBe("SUCCEEDED");
   });
@@ -87,7 +111,9 @@ describe("the runs API", () => {
     const { status, body } = await getJson(`/api/v1/validation-runs/${run.id}/findings`);
     expect(status).toBe(200);
     const items = (body as { items: { severity: string; code: string; message: string }[] }).items;
-    expect(items.length).toBe(run.finding_counts.INFO + run.finding_counts.WARNING + run.finding_counts.ERROR);
+    expect(items.length).toBe(
+      run.finding_counts.INFO + run.finding_counts.WARNING + run.finding_counts.ERROR,
+    );
     expect(items[0]).toMatchObject({ severity: "WARNING", code: "energyplus.warning" });
   });
 
@@ -98,10 +124,16 @@ describe("the runs API", () => {
     expect(first.items.map((r) => r.id)).toEqual([b.id]);
     expect(first.next_cursor).not.toBeNull();
     const second = RunPage.parse(
-      (await getJson(`/api/v1/validation-runs?limit=1&cursor=${encodeURIComponent(first.next_cursor ?? "")}`)).body,
+      (
+        await getJson(
+          `/api/v1/validation-runs?limit=1&cursor=${encodeURIComponent(first.next_cursor ?? "")}`,
+        )
+      ).body,
     );
     expect(second.items.map((r) => r.id)).toEqual([a.id]);
-    const succeeded = RunPage.parse((await getJson("/api/v1/validation-runs?status=SUCCEEDED&limit=200")).body);
+    const succeeded = RunPage.parse(
+      (await getJson("/api/v1/validation-runs?status=SUCCEEDED&limit=200")).body,
+    );
     expect(succeeded.items.every((r) => r.status === "SUCCEEDED")).toBe(true);
     expect(succeeded.items.map((r) => r.id)).toEqual(expect.arrayContaining([a.id, b.id]));
     const canceled = RunPage.parse((await getJson("/api/v1/validation-runs?status=CANCELED")).body);
@@ -111,13 +143,20 @@ describe("the runs API", () => {
   it("POST /api/v1/validation-runs/:id/cancel cancels a running run, and refuses an ended one with 409", async () => {
     const slow = await startTestServer({ VALIDIBOT_MOCK_DELAY_MS: "60000" });
     try {
-      const { body } = await postRun(slow.url, runForm("fmu", [{ port: "fmu", name: "unit.fmu", data: "PK fake" }]));
+      const { body } = await postRun(
+        slow.url,
+        runForm("fmu", [{ port: "fmu", name: "unit.fmu", data: "PK fake" }]),
+      );
       const run = Run.parse(body);
       expect(run.status).toBe("RUNNING");
-      const canceled = await fetch(`${slow.url}/api/v1/validation-runs/${run.id}/cancel`, { method: "POST" });
+      const canceled = await fetch(`${slow.url}/api/v1/validation-runs/${run.id}/cancel`, {
+        method: "POST",
+      });
       expect(canceled.status).toBe(200);
       expect(Run.parse(await canceled.json()).status).toBe("CANCELED");
-      const again = await fetch(`${slow.url}/api/v1/validation-runs/${run.id}/cancel`, { method: "POST" });
+      const again = await fetch(`${slow.url}/api/v1/validation-runs/${run.id}/cancel`, {
+        method: "POST",
+      });
       expect(again.status).toBe(409);
       expect(ErrorBody.parse(await again.json()).code).toBe("run_not_cancellable");
     } finally {
@@ -127,7 +166,9 @@ describe("the runs API", () => {
 
   it("GET /api/v1/validation-runs/:id/artifacts/:name answers 404 artifact_not_found for a name the run lacks", async () => {
     const run = await settled((await submitIdf()).id);
-    const { status, body } = await getJson(`/api/v1/validation-runs/${run.id}/artifacts/nothing.csv`);
+    const { status, body } = await getJson(
+      `/api/v1/validation-runs/${run.id}/artifacts/nothing.csv`,
+    );
     expect(status).toBe(404);
     expect(ErrorBody.parse(body).code).toBe("artifact_not_found");
   });
@@ -136,7 +177,13 @@ describe("the runs API", () => {
     const response = await fetch(`${t.url}${CALLBACK_PATH}`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ run_id: "x", callback_id: "y", callback_nonce: "z", status: "success", result_uri: "file:///x" }),
+      body: JSON.stringify({
+        run_id: "x",
+        callback_id: "y",
+        callback_nonce: "z",
+        status: "success",
+        result_uri: "file:///x",
+      }),
     });
     expect(response.status).toBe(401);
     expect(ErrorBody.parse(await response.json()).code).toMatch(/^auth_/);
@@ -145,7 +192,11 @@ describe("the runs API", () => {
   it("GET /openapi.json documents the runs API and the callback endpoint", async () => {
     const { status, body } = await getJson("/openapi.json");
     expect(status).toBe(200);
-    const doc = body as { openapi: string; paths: Record<string, Record<string, unknown>>; servers: { url: string }[] };
+    const doc = body as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+      servers: { url: string }[];
+    };
     expect(doc.openapi).toMatch(/^3\./);
     expect(doc.servers[0]?.url).toBe(t.server.publicUrl);
     expect(Object.keys(doc.paths)).toEqual(
@@ -159,7 +210,9 @@ describe("the runs API", () => {
         CALLBACK_PATH,
       ]),
     );
-    expect(Object.keys(doc.paths["/api/v1/validation-runs"] ?? {})).toEqual(expect.arrayContaining(["get", "post"]));
+    expect(Object.keys(doc.paths["/api/v1/validation-runs"] ?? {})).toEqual(
+      expect.arrayContaining(["get", "post"]),
+    );
   });
 
   it("answers an unknown route 404 route_not_found with the error body", async () => {

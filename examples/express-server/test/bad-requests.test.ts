@@ -1,6 +1,12 @@
 import { ErrorBody, Run, RunPage } from "@validibot/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SAMPLE_IDF, type TestServer, postRun, runForm, startTestServer } from "./support/test-server";
+import {
+  postRun,
+  runForm,
+  SAMPLE_IDF,
+  startTestServer,
+  type TestServer,
+} from "./support/test-server";
 
 let t: TestServer;
 
@@ -20,7 +26,9 @@ async function post(form: FormData): Promise<Response> {
 }
 
 async function runCount(): Promise<number> {
-  const page = RunPage.parse(await (await fetch(`${t.url}/api/v1/validation-runs?limit=200`)).json());
+  const page = RunPage.parse(
+    await (await fetch(`${t.url}/api/v1/validation-runs?limit=200`)).json(),
+  );
   return page.items.length;
 }
 
@@ -29,7 +37,11 @@ const idf = { port: "primary_model", name: "model.idf", data: SAMPLE_IDF };
 describe("bad run submissions get a 4xx with a stable code", () => {
   it("a missing required file: 400 file_missing, and no run is created", async () => {
     const before = await runCount();
-    const message = await expectError(await post(runForm("energyplus", [], "{}")), 400, "file_missing");
+    const message = await expectError(
+      await post(runForm("energyplus", [], "{}")),
+      400,
+      "file_missing",
+    );
     expect(message).toContain("primary_model");
     expect(await runCount()).toBe(before);
   });
@@ -47,7 +59,9 @@ describe("bad run submissions get a 4xx with a stable code", () => {
 
   it("a file of the wrong type for its port: 415 file_type_unsupported", async () => {
     await expectError(
-      await post(runForm("energyplus", [{ port: "primary_model", name: "notes.txt", data: "hello" }])),
+      await post(
+        runForm("energyplus", [{ port: "primary_model", name: "notes.txt", data: "hello" }]),
+      ),
       415,
       "file_type_unsupported",
     );
@@ -55,7 +69,9 @@ describe("bad run submissions get a 4xx with a stable code", () => {
 
   it("a file declared with a MIME type the port does not take: 415 file_type_unsupported", async () => {
     await expectError(
-      await post(runForm("fmu", [{ port: "fmu", name: "unit.fmu", data: "PK", type: "application/pdf" }])),
+      await post(
+        runForm("fmu", [{ port: "fmu", name: "unit.fmu", data: "PK", type: "application/pdf" }]),
+      ),
       415,
       "file_type_unsupported",
     );
@@ -87,7 +103,9 @@ describe("bad run submissions get a 4xx with a stable code", () => {
       runForm("energyplus", [idf, { port: "weather_file", name: "huge.epw", data: big }]),
     );
     await expectError(response, 413, "payload_too_large");
-    const page = RunPage.parse(await (await fetch(`${t.url}/api/v1/validation-runs?limit=1`)).json());
+    const page = RunPage.parse(
+      await (await fetch(`${t.url}/api/v1/validation-runs?limit=1`)).json(),
+    );
     expect(page.items[0]).toMatchObject({ status: "FAILED", error_category: "VALIDATION_FAILED" });
   });
 
@@ -124,7 +142,9 @@ describe("bad run submissions get a 4xx with a stable code", () => {
     form.append("inputs", "{}");
     const message = await expectError(await post(form), 400, "invalid_request");
     expect(message).toContain("before the files");
-    const page = RunPage.parse(await (await fetch(`${t.url}/api/v1/validation-runs?limit=1`)).json());
+    const page = RunPage.parse(
+      await (await fetch(`${t.url}/api/v1/validation-runs?limit=1`)).json(),
+    );
     expect(page.items[0]).toMatchObject({ status: "FAILED", error_category: "VALIDATION_FAILED" });
   });
 
@@ -177,8 +197,16 @@ describe("bad reads get a 4xx with a stable code", () => {
     const { body } = await postRun(t.url, runForm("energyplus", [idf]));
     const run = Run.parse(body);
     await t.server.service.waitForRun(run.id, { timeoutMs: 10_000 });
-    const response = await fetch(`${t.url}/api/v1/validation-runs/${run.id}/cancel`, { method: "POST" });
+    const response = await fetch(`${t.url}/api/v1/validation-runs/${run.id}/cancel`, {
+      method: "POST",
+    });
     await expectError(response, 409, "run_not_cancellable");
+  });
+
+  it("a path that cannot be decoded: 400 invalid_request, not a server error", async () => {
+    for (const path of ["/api/v1/validation-runs/%E0%A4%A", "/runs/%E0%A4%A"]) {
+      await expectError(await fetch(`${t.url}${path}`), 400, "invalid_request");
+    }
   });
 
   it("a bad list query: 400 invalid_request naming the parameter", async () => {

@@ -3,9 +3,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { ValidibotError } from "@validibot/contracts";
-import { type ValidibotClient, createValidibotClient } from "@validibot/sdk/client";
+import { createValidibotClient, type ValidibotClient } from "@validibot/sdk/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SAMPLE_IDF, type TestServer, startTestServer } from "./support/test-server";
+import { SAMPLE_IDF, startTestServer, type TestServer } from "./support/test-server";
 
 let t: TestServer;
 let client: ValidibotClient;
@@ -43,14 +43,17 @@ describe("the typed client against the reference server", () => {
     const run = await client.waitForRun(submitted.id, { intervalMs: 50, timeoutMs: 10_000 });
     expect(run.status).toBe("SUCCEEDED");
     const findings = await client.listFindings(run.id);
-    expect(findings.length).toBe(run.finding_counts.INFO + run.finding_counts.WARNING + run.finding_counts.ERROR);
+    expect(findings.length).toBe(
+      run.finding_counts.INFO + run.finding_counts.WARNING + run.finding_counts.ERROR,
+    );
     expect(findings.length).toBeGreaterThan(0);
   });
 
   it("streams a large file from a stream with its bytes intact", async () => {
     const bytes = randomBytes(8 * 1024 * 1024);
     async function* chunks() {
-      for (let offset = 0; offset < bytes.length; offset += 64 * 1024) yield bytes.subarray(offset, offset + 64 * 1024);
+      for (let offset = 0; offset < bytes.length; offset += 64 * 1024)
+        yield bytes.subarray(offset, offset + 64 * 1024);
     }
     const run = await client.submitRun({
       validator: "fmu",
@@ -68,7 +71,10 @@ describe("the typed client against the reference server", () => {
   it("pages through runs with the cursor", async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i += 1) {
-      const run = await client.submitRun({ validator: "fmu", files: [{ port_key: "fmu", name: `u${i}.fmu`, data: "PK" }] });
+      const run = await client.submitRun({
+        validator: "fmu",
+        files: [{ port_key: "fmu", name: `u${i}.fmu`, data: "PK" }],
+      });
       ids.push(run.id);
     }
     const first = await client.listRuns({ limit: 2 });
@@ -81,18 +87,27 @@ describe("the typed client against the reference server", () => {
     const slow = await startTestServer({ VALIDIBOT_MOCK_DELAY_MS: "60000" });
     try {
       const slowClient = createValidibotClient({ baseUrl: slow.url });
-      const run = await slowClient.submitRun({ validator: "fmu", files: [{ port_key: "fmu", name: "u.fmu", data: "PK" }] });
+      const run = await slowClient.submitRun({
+        validator: "fmu",
+        files: [{ port_key: "fmu", name: "u.fmu", data: "PK" }],
+      });
       expect((await slowClient.cancelRun(run.id)).status).toBe("CANCELED");
       expect(await codeOf(slowClient.cancelRun(run.id))).toBe("run_not_cancellable");
-      await expect(slowClient.waitForRun(run.id, { timeoutMs: 1000 })).resolves.toMatchObject({ status: "CANCELED" });
+      await expect(slowClient.waitForRun(run.id, { timeoutMs: 1000 })).resolves.toMatchObject({
+        status: "CANCELED",
+      });
     } finally {
       await slow.close();
     }
   });
 
   it("throws ValidibotError with the server's code for refused requests", async () => {
-    expect(await codeOf(client.submitRun({ validator: "nope", files: [] }))).toBe("validator_unknown");
-    expect(await codeOf(client.submitRun({ validator: "energyplus", files: [] }))).toBe("file_missing");
+    expect(await codeOf(client.submitRun({ validator: "nope", files: [] }))).toBe(
+      "validator_unknown",
+    );
+    expect(await codeOf(client.submitRun({ validator: "energyplus", files: [] }))).toBe(
+      "file_missing",
+    );
     expect(await codeOf(client.getRun("no-such-run"))).toBe("run_not_found");
     expect(await codeOf(client.listFindings("no-such-run"))).toBe("run_not_found");
     expect(await codeOf(client.downloadArtifact("no-such-run", "a.csv"))).toBe("run_not_found");
@@ -108,6 +123,9 @@ describe("the typed client against the reference server", () => {
     form.append("fmu", new File(["PK"], "raw.fmu"));
     const created = await client.api.createRun({ body: form as never });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ validator_id: "fmu", files: [expect.objectContaining({ name: "raw.fmu" })] });
+    expect(created.body).toMatchObject({
+      validator_id: "fmu",
+      files: [expect.objectContaining({ name: "raw.fmu" })],
+    });
   });
 });

@@ -1,7 +1,13 @@
 import { Run } from "@validibot/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { escapeHtml, html, jsonForScript } from "../src/dashboard/html";
-import { SAMPLE_IDF, type TestServer, postRun, runForm, startTestServer } from "./support/test-server";
+import {
+  postRun,
+  runForm,
+  SAMPLE_IDF,
+  startTestServer,
+  type TestServer,
+} from "./support/test-server";
 
 let t: TestServer;
 
@@ -16,7 +22,10 @@ async function page(path: string): Promise<{ status: number; text: string; heade
 }
 
 async function finishedRun(name = "model.idf"): Promise<Run> {
-  const { body } = await postRun(t.url, runForm("energyplus", [{ port: "primary_model", name, data: SAMPLE_IDF }]));
+  const { body } = await postRun(
+    t.url,
+    runForm("energyplus", [{ port: "primary_model", name, data: SAMPLE_IDF }]),
+  );
   const run = Run.parse(body);
   await t.server.service.waitForRun(run.id, { timeoutMs: 10_000 });
   return run;
@@ -25,8 +34,12 @@ async function finishedRun(name = "model.idf"): Promise<Run> {
 describe("HTML escaping", () => {
   it("escapes every interpolated value, leaves html`` fragments alone", () => {
     const name = `<img src=x onerror="alert('1')">&`;
-    expect(html`<td>${name}</td>`.value).toBe("<td>&lt;img src=x onerror=&quot;alert(&#39;1&#39;)&quot;&gt;&amp;</td>");
-    expect(html`<ul>${["<a>", html`<li>ok</li>`]}</ul>`.value).toBe("<ul>&lt;a&gt;<li>ok</li></ul>");
+    expect(html`<td>${name}</td>`.value).toBe(
+      "<td>&lt;img src=x onerror=&quot;alert(&#39;1&#39;)&quot;&gt;&amp;</td>",
+    );
+    expect(html`<ul>${["<a>", html`<li>ok</li>`]}</ul>`.value).toBe(
+      "<ul>&lt;a&gt;<li>ok</li></ul>",
+    );
     expect(html`${null}${undefined}${false}${0}`.value).toBe("0");
     expect(escapeHtml("`")).toBe("&#96;");
   });
@@ -49,7 +62,9 @@ describe("the dashboard pages", () => {
     const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
     expect(nonce).toBeTruthy();
     expect(text).toContain(`<script nonce="${nonce}">`);
-    expect(text.indexOf(`data-run-id="${newer.id}"`)).toBeLessThan(text.indexOf(`data-run-id="${older.id}"`));
+    expect(text.indexOf(`data-run-id="${newer.id}"`)).toBeLessThan(
+      text.indexOf(`data-run-id="${older.id}"`),
+    );
     expect(text).toContain(`href="/runs/${newer.id}"`);
     expect(text).toMatch(/class="badge SUCCEEDED" data-field="status">SUCCEEDED</);
   });
@@ -104,7 +119,11 @@ describe("the dashboard pages", () => {
   });
 
   it("a browser form with an optional file left empty is accepted", async () => {
-    const form = runForm("energyplus", [{ port: "primary_model", name: "m.idf", data: SAMPLE_IDF }], "{}");
+    const form = runForm(
+      "energyplus",
+      [{ port: "primary_model", name: "m.idf", data: SAMPLE_IDF }],
+      "{}",
+    );
     form.append("weather_file", new Blob([]), "");
     const { status, body } = await postRun(t.url, form);
     expect(status).toBe(201);
@@ -118,7 +137,10 @@ describe("/events", () => {
     const response = await fetch(`${t.url}/events`, { signal: controller.signal });
     expect(response.headers.get("content-type")).toContain("text/event-stream");
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    const { body } = await postRun(t.url, runForm("fmu", [{ port: "fmu", name: "u.fmu", data: "PK" }]));
+    const { body } = await postRun(
+      t.url,
+      runForm("fmu", [{ port: "fmu", name: "u.fmu", data: "PK" }]),
+    );
     const id = Run.parse(body).id;
     const statuses: string[] = [];
     let buffer = "";

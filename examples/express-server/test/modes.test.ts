@@ -46,10 +46,16 @@ describe("production mode", () => {
     try {
       expect(t.server.workerKey).toBeNull();
       expect(t.server.callbackUrl).toBe(`https://validibot.example.com${CALLBACK_PATH}`);
-      expect(await (await fetch(`${t.url}/healthz`)).json()).toMatchObject({ status: "ok", mode: "production" });
+      expect(await (await fetch(`${t.url}/healthz`)).json()).toMatchObject({
+        status: "ok",
+        mode: "production",
+      });
       const response = await fetch(`${t.url}${CALLBACK_PATH}`, {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: "Worker-Key a-worker-key-that-looks-fine" },
+        headers: {
+          "content-type": "application/json",
+          authorization: "Worker-Key a-worker-key-that-looks-fine",
+        },
         body: "{}",
       });
       expect(response.status).toBe(401);

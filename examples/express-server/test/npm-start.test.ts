@@ -6,7 +6,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { Run } from "@validibot/contracts";
 import { afterAll, describe, expect, it } from "vitest";
-import { SAMPLE_IDF, postRun, runForm } from "./support/test-server";
+import { postRun, runForm, SAMPLE_IDF } from "./support/test-server";
 
 // `npm start` is `tsx src/main.ts` in this package: the same command, as a real process.
 const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -29,7 +29,10 @@ function start(env: Record<string, string>): Started {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: Record<string, unknown>[] = [];
-  const waiters: { predicate: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }[] = [];
+  const waiters: {
+    predicate: (line: Record<string, unknown>) => boolean;
+    resolve: (line: Record<string, unknown>) => void;
+  }[] = [];
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -55,7 +58,7 @@ function start(env: Record<string, string>): Started {
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
         waiters.push({ predicate, resolve });
-        exited.then((code) => reject(new Error(`exited ${code} first; stderr: ${stderr}`)));
+        void exited.then((code) => reject(new Error(`exited ${code} first; stderr: ${stderr}`)));
       });
     },
   };
@@ -74,7 +77,10 @@ describe("npm start", () => {
     const url = String(listening.url);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
 
-    const { body } = await postRun(url, runForm("energyplus", [{ port: "primary_model", name: "m.idf", data: SAMPLE_IDF }]));
+    const { body } = await postRun(
+      url,
+      runForm("energyplus", [{ port: "primary_model", name: "m.idf", data: SAMPLE_IDF }]),
+    );
     const run = Run.parse(body);
     await server.waitFor((line) => line.run_id === run.id && line.msg === "result recorded");
 
@@ -85,12 +91,17 @@ describe("npm start", () => {
     expect(server.lines.some((line) => line.msg === "stopped")).toBe(true);
     expect(server.stderr()).not.toContain("ExperimentalWarning");
 
-    const aboutRun = server.lines.filter((line) => line.run_id === run.id && line.component === "service");
+    const aboutRun = server.lines.filter(
+      (line) => line.run_id === run.id && line.component === "service",
+    );
     expect(aboutRun.map((line) => line.msg)).toEqual(
       expect.arrayContaining(["run created", "run started", "result recorded"]),
     );
-    for (const line of aboutRun) expect(line.attempt_id, String(line.msg)).toEqual(expect.any(String));
-    const request = server.lines.find((line) => line.msg === "request" && line.method === "POST" && line.run_id === run.id);
+    for (const line of aboutRun)
+      expect(line.attempt_id, String(line.msg)).toEqual(expect.any(String));
+    const request = server.lines.find(
+      (line) => line.msg === "request" && line.method === "POST" && line.run_id === run.id,
+    );
     expect(request).toMatchObject({ path: "/api/v1/validation-runs", status: 201 });
     expect(JSON.stringify(server.lines)).not.toMatch(/Worker-Key|worker_key|authorization/i);
   });

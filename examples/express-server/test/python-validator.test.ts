@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { createValidibotClient } from "@validibot/sdk/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TestServer, startTestServer } from "./support/test-server";
+import { startTestServer, type TestServer } from "./support/test-server";
 
 // A validator written in Python with only its standard library, launched as a local process:
 // the server relies on the wire contract, not on the TypeScript runtime.
@@ -38,7 +38,12 @@ describe("a validator written in Python completes runs through the callback", ()
       ["WARNING", "py.todo"],
       ["INFO", "py.counted"],
     ]);
-    expect(findings[0]?.location).toEqual({ file_role: "document", line: null, column: 1, path: "paragraphs[1]" });
+    expect(findings[0]?.location).toEqual({
+      file_role: "document",
+      line: null,
+      column: 1,
+      path: "paragraphs[1]",
+    });
 
     const report = "words=9\nparagraphs=2\n";
     expect(run.artifacts).toEqual([
@@ -51,7 +56,8 @@ describe("a validator written in Python completes runs through the callback", ()
       },
     ]);
     const chunks: Buffer[] = [];
-    for await (const chunk of await client.downloadArtifact(run.id, "report.txt")) chunks.push(chunk as Buffer);
+    for await (const chunk of await client.downloadArtifact(run.id, "report.txt"))
+      chunks.push(chunk as Buffer);
     expect(Buffer.concat(chunks).toString()).toBe(report);
 
     const response = await fetch(`${t.url}/api/v1/validation-runs/${run.id}/artifacts/report.txt`);

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DEFAULT_CONFIG_PATH, SettingsError, loadSettings } from "../src/index";
-import { WORKER_KEY_FILE, loadOrCreateWorkerKey } from "../src/wiring/worker-key";
+import { DEFAULT_CONFIG_PATH, loadSettings, SettingsError } from "../src/index";
+import { loadOrCreateWorkerKey, WORKER_KEY_FILE } from "../src/wiring/worker-key";
 
 const dir = mkdtempSync(join(tmpdir(), "validibot-settings-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,6 +43,7 @@ describe("loadSettings", () => {
       publicUrl: null,
       workerKey: null,
       databaseUrl: null,
+      databaseSchema: "validibot",
       configPath: DEFAULT_CONFIG_PATH,
       google: null,
       reconcileIntervalSeconds: 30,
@@ -54,7 +55,14 @@ describe("loadSettings", () => {
       ["fmu", "FMU", "fmu"],
     ]);
     const energyplus = settings.validators[0];
-    expect(energyplus?.file_ports.map((p) => [p.port_key, p.required, p.resource, p.resource_type ?? null])).toEqual([
+    expect(
+      energyplus?.file_ports.map((p) => [
+        p.port_key,
+        p.required,
+        p.resource,
+        p.resource_type ?? null,
+      ]),
+    ).toEqual([
       ["primary_model", true, false, null],
       ["weather_file", false, true, "energyplus_weather"],
     ]);
@@ -72,6 +80,7 @@ describe("loadSettings", () => {
         VALIDIBOT_CONFIG: "custom.json",
         WORKER_API_KEY: "a-worker-key-of-enough-length",
         DATABASE_URL: "postgres://user:pw@db:5432/validibot",
+        VALIDIBOT_DATABASE_SCHEMA: "tenant_a",
         RECONCILE_INTERVAL_SECONDS: "0",
         VALIDIBOT_MAX_UPLOAD_BYTES: "1048576",
         VALIDIBOT_MOCK_DELAY_MS: "10",
@@ -89,6 +98,7 @@ describe("loadSettings", () => {
       configPath: config,
       workerKey: "a-worker-key-of-enough-length",
       databaseUrl: "postgres://user:pw@db:5432/validibot",
+      databaseSchema: "tenant_a",
       reconcileIntervalSeconds: 0,
       maxUploadBytes: 1048576,
       mock: { delayMs: 10, failRate: 0.5 },
@@ -98,7 +108,10 @@ describe("loadSettings", () => {
 
   it("prefers ./validibot.config.json in the working folder over the shipped one", () => {
     const cwd = mkdtempSync(join(dir, "cwd-"));
-    writeFileSync(join(cwd, "validibot.config.json"), JSON.stringify({ validators: [GOOD_VALIDATOR] }));
+    writeFileSync(
+      join(cwd, "validibot.config.json"),
+      JSON.stringify({ validators: [GOOD_VALIDATOR] }),
+    );
     expect(loadSettings({}, { cwd }).validators.map((v) => v.id)).toEqual(["py"]);
   });
 
@@ -121,13 +134,22 @@ describe("loadSettings", () => {
       "VALIDIBOT_MOCK_FAIL_RATE",
       "RECONCILE_INTERVAL_SECONDS",
     ]) {
-      expect(problems.some((p) => p.startsWith(`${name}:`)), name).toBe(true);
+      expect(
+        problems.some((p) => p.startsWith(`${name}:`)),
+        name,
+      ).toBe(true);
     }
   });
 
   it("in production, names each missing Google setting and the public URL", () => {
     const problems = problemsOf({ VALIDIBOT_MODE: "production" });
-    for (const name of ["GCS_BUCKET", "GCP_PROJECT", "GCP_REGION", "CALLBACK_SERVICE_ACCOUNTS", "VALIDIBOT_PUBLIC_URL"]) {
+    for (const name of [
+      "GCS_BUCKET",
+      "GCP_PROJECT",
+      "GCP_REGION",
+      "CALLBACK_SERVICE_ACCOUNTS",
+      "VALIDIBOT_PUBLIC_URL",
+    ]) {
       expect(problems).toContain(`${name}: required when VALIDIBOT_MODE=production`);
     }
   });
@@ -173,10 +195,21 @@ describe("loadSettings", () => {
   it("names the bad field of the config file", () => {
     const cases: [unknown, string][] = [
       [{ validators: [{ ...GOOD_VALIDATOR, type: "WORD" }] }, "validators[0].type"],
-      [{ validators: [{ ...GOOD_VALIDATOR, launch: { docker: {} } }] }, "validators[0].launch.docker.image"],
+      [
+        { validators: [{ ...GOOD_VALIDATOR, launch: { docker: {} } }] },
+        "validators[0].launch.docker.image",
+      ],
       [{ validators: [{ ...GOOD_VALIDATOR, launch: {} }] }, "validators[0].launch"],
-      [{ validators: [{ ...GOOD_VALIDATOR, launch: { local: { command: "x", runtime: "fmu" } } }] }, "validators[0].launch.local"],
-      [{ validators: [{ ...GOOD_VALIDATOR, file_ports: [{ port_key: "a b", mime_types: [] }] }] }, "validators[0].file_ports[0].port_key"],
+      [
+        {
+          validators: [{ ...GOOD_VALIDATOR, launch: { local: { command: "x", runtime: "fmu" } } }],
+        },
+        "validators[0].launch.local",
+      ],
+      [
+        { validators: [{ ...GOOD_VALIDATOR, file_ports: [{ port_key: "a b", mime_types: [] }] }] },
+        "validators[0].file_ports[0].port_key",
+      ],
       [{ validators: [GOOD_VALIDATOR, GOOD_VALIDATOR] }, "validators[1].id"],
       [{ validators: [{ ...GOOD_VALIDATOR, colour: "red" }] }, "validators[0]"],
       [{ validators: [] }, "validators"],
@@ -184,12 +217,17 @@ describe("loadSettings", () => {
     cases.forEach(([config, field], index) => {
       const path = writeConfig(`bad-${index}.json`, config);
       const problems = problemsOf({ VALIDIBOT_MODE: "mock", VALIDIBOT_CONFIG: path });
-      expect(problems.some((p) => p.startsWith(`${path}: ${field}:`)), `${field} in ${JSON.stringify(problems)}`).toBe(true);
+      expect(
+        problems.some((p) => p.startsWith(`${path}: ${field}:`)),
+        `${field} in ${JSON.stringify(problems)}`,
+      ).toBe(true);
     });
   });
 
   it("says when the config file is missing or not JSON", () => {
-    expect(problemsOf({ VALIDIBOT_CONFIG: "absent.json" })[0]).toContain(`cannot read the config file ${join(dir, "absent.json")}`);
+    expect(problemsOf({ VALIDIBOT_CONFIG: "absent.json" })[0]).toContain(
+      `cannot read the config file ${join(dir, "absent.json")}`,
+    );
     const path = writeConfig("broken.json", "{ validators: ");
     expect(problemsOf({ VALIDIBOT_CONFIG: path })[0]).toContain(`${path} is not valid JSON`);
   });

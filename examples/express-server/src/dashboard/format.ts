@@ -16,7 +16,8 @@ export function formatDuration(fromIso: string | null, toIso: string | null): st
   if (ms < 1000) return `${ms} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   const seconds = Math.round(ms / 1000);
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, "0")} s`;
+  if (seconds < 3600)
+    return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, "0")} s`;
   const minutes = Math.round(seconds / 60);
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`;
 }
@@ -45,7 +46,8 @@ export function formatLocation(location: Finding["location"]): string {
   const parts: string[] = [];
   if (location.file_role) parts.push(location.file_role);
   if (location.path) parts.push(location.path);
-  if (location.line !== null) parts.push(`line ${location.line}${location.column !== null ? `:${location.column}` : ""}`);
+  if (location.line !== null)
+    parts.push(`line ${location.line}${location.column !== null ? `:${location.column}` : ""}`);
   return parts.join(" · ");
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Response } from "express";
-import { type SafeHtml, html, raw } from "./html";
+import { html, raw, type SafeHtml } from "./html";
 import { STYLES } from "./styles";
 
 /** What a page is made of: its title, its main content and an optional inline script. */

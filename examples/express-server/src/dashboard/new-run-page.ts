@@ -1,5 +1,5 @@
 import type { ValidatorDescriptor } from "@validibot/contracts";
-import { type SafeHtml, html } from "./html";
+import { html, type SafeHtml } from "./html";
 import type { Page } from "./layout";
 import { SUBMIT_PAGE_SCRIPT } from "./scripts";
 

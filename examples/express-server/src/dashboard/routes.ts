@@ -1,4 +1,8 @@
-import { type RunStatus, RunStatus as RunStatusSchema, isValidibotError } from "@validibot/contracts";
+import {
+  isValidibotError,
+  type RunStatus,
+  RunStatus as RunStatusSchema,
+} from "@validibot/contracts";
 import type { ValidationService } from "@validibot/sdk";
 import { type Request, type Response, Router } from "express";
 import { z } from "zod";
@@ -18,7 +22,10 @@ const RunsQuery = z.object({
 function badRequest(res: Response, message: string, mode: string): void {
   sendPage(
     res,
-    { title: "Bad request", body: html`<h1>Bad request</h1><section class="panel"><p>${message}</p><p><a href="/">Back to the runs</a></p></section>` },
+    {
+      title: "Bad request",
+      body: html`<h1>Bad request</h1><section class="panel"><p>${message}</p><p><a href="/">Back to the runs</a></p></section>`,
+    },
     400,
     mode,
   );
@@ -31,7 +38,11 @@ export function dashboardRouter(service: ValidationService, mode: string): Route
   router.get("/", async (req: Request, res: Response) => {
     const query = RunsQuery.safeParse(req.query);
     if (!query.success) {
-      badRequest(res, query.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "), mode);
+      badRequest(
+        res,
+        query.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "),
+        mode,
+      );
       return;
     }
     const { status, cursor, limit } = query.data;
@@ -45,10 +56,18 @@ export function dashboardRouter(service: ValidationService, mode: string): Route
       }
       throw error;
     }
-    const runs = (await Promise.all(page.items.map((run) => service.getRunView(run.id)))).filter((run) => run !== null);
+    const runs = (await Promise.all(page.items.map((run) => service.getRunView(run.id)))).filter(
+      (run) => run !== null,
+    );
     sendPage(
       res,
-      runsPage({ runs, status: (status ?? null) as RunStatus | null, cursor: cursor ?? null, nextCursor: page.next_cursor, limit }),
+      runsPage({
+        runs,
+        status: (status ?? null) as RunStatus | null,
+        cursor: cursor ?? null,
+        nextCursor: page.next_cursor,
+        limit,
+      }),
       200,
       mode,
     );

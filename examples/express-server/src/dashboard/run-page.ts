@@ -1,6 +1,13 @@
-import { type Finding, type Run, isTerminalRunStatus } from "@validibot/contracts";
-import { formatBytes, formatDuration, formatLocation, formatTime, formatValue, runDuration } from "./format";
-import { type SafeHtml, html, jsonForScript } from "./html";
+import { type Finding, isTerminalRunStatus, type Run } from "@validibot/contracts";
+import {
+  formatBytes,
+  formatDuration,
+  formatLocation,
+  formatTime,
+  formatValue,
+  runDuration,
+} from "./format";
+import { html, jsonForScript, type SafeHtml } from "./html";
 import type { Page } from "./layout";
 import { countsHtml } from "./run-row";
 import { RUN_PAGE_SCRIPT } from "./scripts";

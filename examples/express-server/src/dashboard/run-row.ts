@@ -1,15 +1,21 @@
 import type { Run } from "@validibot/contracts";
 import { formatTime, runDuration } from "./format";
-import { type SafeHtml, html } from "./html";
+import { html, type SafeHtml } from "./html";
 
 /** The finding counts of a run as small colored labels; an em dash when there are none. */
 export function countsHtml(counts: Run["finding_counts"]): SafeHtml {
   const parts = [
-    counts.ERROR ? html`<span class="e">${counts.ERROR} error${counts.ERROR === 1 ? "" : "s"}</span>` : "",
-    counts.WARNING ? html`<span class="w">${counts.WARNING} warning${counts.WARNING === 1 ? "" : "s"}</span>` : "",
+    counts.ERROR
+      ? html`<span class="e">${counts.ERROR} error${counts.ERROR === 1 ? "" : "s"}</span>`
+      : "",
+    counts.WARNING
+      ? html`<span class="w">${counts.WARNING} warning${counts.WARNING === 1 ? "" : "s"}</span>`
+      : "",
     counts.INFO ? html`<span class="i">${counts.INFO} info</span>` : "",
   ];
-  return counts.ERROR || counts.WARNING || counts.INFO ? html`${parts}` : html`<span class="muted">—</span>`;
+  return counts.ERROR || counts.WARNING || counts.INFO
+    ? html`${parts}`
+    : html`<span class="muted">—</span>`;
 }
 
 /** One row of the runs table. The page script fills the same `data-field`s when a run changes. */

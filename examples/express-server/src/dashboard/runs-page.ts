@@ -1,5 +1,5 @@
 import { type Run, RunStatus } from "@validibot/contracts";
-import { type SafeHtml, html, jsonForScript } from "./html";
+import { html, jsonForScript, type SafeHtml } from "./html";
 import type { Page } from "./layout";
 import { ROW_TEMPLATE, runRow } from "./run-row";
 import { RUNS_PAGE_SCRIPT } from "./scripts";
@@ -23,7 +23,10 @@ function pageLink(status: RunStatus | null, cursor: string | null, limit: number
 }
 
 function filters(model: RunsPageModel): SafeHtml {
-  const entries: [RunStatus | null, string][] = [[null, "All"], ...RunStatus.options.map((s) => [s, s] as [RunStatus, string])];
+  const entries: [RunStatus | null, string][] = [
+    [null, "All"],
+    ...RunStatus.options.map((s) => [s, s] as [RunStatus, string]),
+  ];
   return html`<nav class="filters" aria-label="Filter by status">${entries.map(
     ([status, label]) =>
       html`<a href="${pageLink(status, null, model.limit)}"${status === model.status ? html` class="on" aria-current="true"` : ""}>${label}</a>`,

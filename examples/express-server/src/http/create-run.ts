@@ -1,4 +1,4 @@
-import { CreateRunForm, ValidibotError, isValidibotError } from "@validibot/contracts";
+import { CreateRunForm, isValidibotError, ValidibotError } from "@validibot/contracts";
 import type { ValidationService } from "@validibot/sdk";
 import type { Request, Response } from "express";
 import { invalidRequest } from "./errors";
@@ -9,7 +9,10 @@ function parseInputs(text: string | undefined): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ValidibotError("invalid_json", `field inputs is not valid JSON: ${(error as Error).message}`);
+    throw new ValidibotError(
+      "invalid_json",
+      `field inputs is not valid JSON: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -22,17 +25,27 @@ function parseInputs(text: string | undefined): unknown {
 export function createRunHandler(service: ValidationService) {
   return async (req: Request, res: Response): Promise<void> => {
     if (!req.is("multipart/form-data")) {
-      throw new ValidibotError("invalid_request", "send the run as multipart/form-data (fields validator and inputs, then one file per port)");
+      throw new ValidibotError(
+        "invalid_request",
+        "send the run as multipart/form-data (fields validator and inputs, then one file per port)",
+      );
     }
     const upload = await readRunUpload(req);
     try {
       const form = CreateRunForm.safeParse(upload.fields);
       if (!form.success) throw invalidRequest("form", form.error);
       const inputs = parseInputs(form.data.inputs);
-      const run = await service.submit({ validatorId: form.data.validator, inputs, files: upload.files });
+      const run = await service.submit({
+        validatorId: form.data.validator,
+        inputs,
+        files: upload.files,
+      });
       res.locals.run_id = run.id;
       const view = await service.getRunView(run.id);
-      res.status(201).location(`/api/v1/validation-runs/${encodeURIComponent(run.id)}`).json(view);
+      res
+        .status(201)
+        .location(`/api/v1/validation-runs/${encodeURIComponent(run.id)}`)
+        .json(view);
     } catch (error) {
       upload.discard(res);
       if (isValidibotError(error) && error.code === "storage_size_exceeded") {

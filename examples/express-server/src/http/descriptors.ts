@@ -19,11 +19,16 @@ function inputsZod(validator: ValidatorDefinition): ZodTypeAny {
  */
 function jsonSchemaOf(schema: ZodTypeAny): Record<string, unknown> | null {
   const doc = generateOpenApi(
-    c.router({ inputs: { method: "POST", path: "/", body: schema, responses: { 204: c.noBody() } } }),
+    c.router({
+      inputs: { method: "POST", path: "/", body: schema, responses: { 204: c.noBody() } },
+    }),
     { info: { title: "inputs", version: "1" } },
   );
-  const post = (doc.paths["/"] as { post?: { requestBody?: { content?: Record<string, { schema?: unknown }> } } })
-    .post;
+  const post = (
+    doc.paths["/"] as {
+      post?: { requestBody?: { content?: Record<string, { schema?: unknown }> } };
+    }
+  ).post;
   const rendered = post?.requestBody?.content?.["application/json"]?.schema;
   return rendered && typeof rendered === "object" ? (rendered as Record<string, unknown>) : null;
 }

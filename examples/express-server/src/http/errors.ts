@@ -1,4 +1,4 @@
-import { ValidibotError, isValidibotError } from "@validibot/contracts";
+import { isValidibotError, ValidibotError } from "@validibot/contracts";
 import { sendError } from "@validibot/sdk/express";
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { ZodError } from "zod";
@@ -6,7 +6,9 @@ import { formatPath } from "../settings-error";
 
 /** `invalid_request` naming each bad field of a zod error, e.g. `query.limit: must be at most 200`. */
 export function invalidRequest(where: string, error: ZodError): ValidibotError {
-  const issues = error.issues.map((issue) => `${formatPath([where, ...issue.path])}: ${issue.message}`);
+  const issues = error.issues.map(
+    (issue) => `${formatPath([where, ...issue.path])}: ${issue.message}`,
+  );
   return new ValidibotError("invalid_request", issues.join("; "));
 }
 
@@ -16,13 +18,21 @@ export const unknownRoute: RequestHandler = (req, res) => {
 };
 
 /**
- * The last error handler: every error as the contract's body with its code's status; unknown
- * errors as `internal_error` (logged with their stack, never sent).
+ * The last error handler: every error as the contract's body with its code's status; Express's
+ * own 4xx refusals as `invalid_request` (413: `payload_too_large`); unknown errors as
+ * `internal_error` (logged with their stack, never sent).
  */
 export function errorHandler(log: (error: unknown) => void): ErrorRequestHandler {
   return (error, _req, res, next) => {
     if (res.headersSent) {
       next(error);
+      return;
+    }
+    const status = (error as { status?: unknown }).status;
+    if (!isValidibotError(error) && typeof status === "number" && status >= 400 && status < 500) {
+      // Express's own refusals (a path it cannot decode, ...): the client's fault, said with a code.
+      const code = status === 413 ? "payload_too_large" : "invalid_request";
+      sendError(res, new ValidibotError(code, (error as Error).message || "bad request"));
       return;
     }
     if (!isValidibotError(error)) log(error);

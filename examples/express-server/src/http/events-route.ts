@@ -34,7 +34,8 @@ export class EventsRoute {
       if (only !== null && runId !== only) return;
       this.#view(runId).then(
         (run) => {
-          if (run && !res.writableEnded) res.write(`event: run\nid: ${run.updated_at}\ndata: ${JSON.stringify(run)}\n\n`);
+          if (run && !res.writableEnded)
+            res.write(`event: run\nid: ${run.updated_at}\ndata: ${JSON.stringify(run)}\n\n`);
         },
         () => {},
       );

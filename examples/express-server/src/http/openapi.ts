@@ -27,7 +27,9 @@ export function openApiDocument(serverUrl: string): object {
     {
       setOperationId: true,
       operationMapper: (operation, route) =>
-        route === runsContract.createRun ? { ...operation, description: CREATE_RUN_NOTE } : operation,
+        route === runsContract.createRun
+          ? { ...operation, description: CREATE_RUN_NOTE }
+          : operation,
     },
   );
 }

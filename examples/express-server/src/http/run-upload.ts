@@ -46,7 +46,13 @@ export function readRunUpload(req: Request): Promise<RunUpload> {
         limits: { fieldSize: MAX_FIELD_BYTES, fields: 10, files: 20, parts: 30 },
       });
     } catch (error) {
-      reject(new ValidibotError("invalid_request", `not a multipart/form-data body: ${(error as Error).message}`));
+      req.resume();
+      reject(
+        new ValidibotError(
+          "invalid_request",
+          `not a multipart/form-data body: ${(error as Error).message}`,
+        ),
+      );
       return;
     }
     const fields: Record<string, string> = {};
@@ -81,11 +87,26 @@ export function readRunUpload(req: Request): Promise<RunUpload> {
 
     parser.on("field", (name, value, info) => {
       if (started) {
-        fail(new ValidibotError("invalid_request", `field ${name} comes after a file: send validator and inputs before the files`));
+        fail(
+          new ValidibotError(
+            "invalid_request",
+            `field ${name} comes after a file: send validator and inputs before the files`,
+          ),
+        );
       } else if (!TEXT_FIELDS.has(name)) {
-        fail(new ValidibotError("invalid_request", `unknown field ${name}: files go in file parts named by their port key`));
+        fail(
+          new ValidibotError(
+            "invalid_request",
+            `unknown field ${name}: files go in file parts named by their port key`,
+          ),
+        );
       } else if (info.valueTruncated) {
-        fail(new ValidibotError("payload_too_large", `field ${name} is larger than ${MAX_FIELD_BYTES} bytes`));
+        fail(
+          new ValidibotError(
+            "payload_too_large",
+            `field ${name} is larger than ${MAX_FIELD_BYTES} bytes`,
+          ),
+        );
       } else if (name in fields) {
         fail(new ValidibotError("invalid_request", `field ${name} is given twice`));
       } else {
@@ -104,16 +125,34 @@ export function readRunUpload(req: Request): Promise<RunUpload> {
         if (current === stream) current = null;
       });
       start(queue);
-      queue.push({ port_key: name, name: info.filename, mime_type: specificType(info.mimeType), body: stream });
+      queue.push({
+        port_key: name,
+        name: info.filename,
+        mime_type: specificType(info.mimeType),
+        body: stream,
+      });
     });
     parser.on("close", () => {
       start([]);
       queue.end();
     });
-    parser.on("error", (error) => fail(new ValidibotError("invalid_request", `malformed multipart body: ${(error as Error).message}`)));
-    parser.on("partsLimit", () => fail(new ValidibotError("invalid_request", "too many parts in the form")));
-    parser.on("filesLimit", () => fail(new ValidibotError("invalid_request", "too many files in the form")));
-    parser.on("fieldsLimit", () => fail(new ValidibotError("invalid_request", "too many fields in the form")));
+    parser.on("error", (error) =>
+      fail(
+        new ValidibotError(
+          "invalid_request",
+          `malformed multipart body: ${(error as Error).message}`,
+        ),
+      ),
+    );
+    parser.on("partsLimit", () =>
+      fail(new ValidibotError("invalid_request", "too many parts in the form")),
+    );
+    parser.on("filesLimit", () =>
+      fail(new ValidibotError("invalid_request", "too many files in the form")),
+    );
+    parser.on("fieldsLimit", () =>
+      fail(new ValidibotError("invalid_request", "too many fields in the form")),
+    );
     req.on("close", () => {
       if (!req.complete) fail(new ValidibotError("invalid_request", "the upload was interrupted"));
     });

@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { CALLBACK_PATH } from "@validibot/contracts";
 import {
   type CallbackAuthenticator,
+  callbackAudienceFor,
+  createValidationService,
   FilesystemStorage,
   GcsStorage,
   GoogleIdTokenAuthenticator,
@@ -12,8 +14,6 @@ import {
   type StorageAdapter,
   type ValidationService,
   WorkerKeyAuthenticator,
-  callbackAudienceFor,
-  createValidationService,
 } from "@validibot/sdk";
 import type { Logger } from "pino";
 import type { ServerSettings } from "../settings";
@@ -33,7 +33,12 @@ export interface ServiceParts {
 }
 
 function buildStore(settings: ServerSettings): RunStore {
-  if (settings.databaseUrl) return new PostgresRunStore({ connectionString: settings.databaseUrl });
+  if (settings.databaseUrl) {
+    return new PostgresRunStore({
+      connectionString: settings.databaseUrl,
+      schema: settings.databaseSchema,
+    });
+  }
   return new SqliteRunStore({ path: join(settings.dataDir, "validibot.sqlite") });
 }
 
@@ -44,7 +49,11 @@ function buildStorage(settings: ServerSettings): StorageAdapter {
   return new FilesystemStorage({ root: join(settings.dataDir, "bundles") });
 }
 
-function buildAuthenticator(settings: ServerSettings, callbackUrl: string, workerKey: string | null): CallbackAuthenticator {
+function buildAuthenticator(
+  settings: ServerSettings,
+  callbackUrl: string,
+  workerKey: string | null,
+): CallbackAuthenticator {
   if (settings.mode === "production" && settings.google) {
     return new GoogleIdTokenAuthenticator({
       audience: callbackAudienceFor(callbackUrl),
@@ -61,10 +70,16 @@ function buildAuthenticator(settings: ServerSettings, callbackUrl: string, worke
  * mode, callback authentication (Worker-Key, or Google ID tokens in production), pino logging.
  * `publicUrl` is the base URL validators reach this server at.
  */
-export async function buildService(settings: ServerSettings, publicUrl: string, logger: Logger): Promise<ServiceParts> {
+export async function buildService(
+  settings: ServerSettings,
+  publicUrl: string,
+  logger: Logger,
+): Promise<ServiceParts> {
   await mkdir(settings.dataDir, { recursive: true });
   const workerKey =
-    settings.mode === "production" ? null : (settings.workerKey ?? (await loadOrCreateWorkerKey(settings.dataDir)));
+    settings.mode === "production"
+      ? null
+      : (settings.workerKey ?? (await loadOrCreateWorkerKey(settings.dataDir)));
   const callbackUrl = `${publicUrl}${CALLBACK_PATH}`;
   const store = buildStore(settings);
   const storage = buildStorage(settings);
@@ -74,7 +89,10 @@ export async function buildService(settings: ServerSettings, publicUrl: string, 
     storage,
     launcher,
     validators: settings.validators.map(validatorDefinition),
-    callbacks: { url: callbackUrl, authenticator: buildAuthenticator(settings, callbackUrl, workerKey) },
+    callbacks: {
+      url: callbackUrl,
+      authenticator: buildAuthenticator(settings, callbackUrl, workerKey),
+    },
     maxFileBytes: settings.maxUploadBytes,
     logger: logger.child({ component: "service" }),
   });

@@ -1,4 +1,10 @@
-import type { ExecutionStatus, LaunchContext, LaunchRequest, LaunchResult, Launcher } from "@validibot/sdk";
+import type {
+  ExecutionStatus,
+  LaunchContext,
+  Launcher,
+  LaunchRequest,
+  LaunchResult,
+} from "@validibot/sdk";
 import type { Logger } from "pino";
 
 const TAIL_CHARS = 4000;
@@ -37,12 +43,20 @@ export class ExecutionLog {
   readonly onExit = (executionRef: string, status: ExecutionStatus): void => {
     const ids = this.#ids.get(executionRef) ?? {};
     this.#ids.delete(executionRef);
-    const fields = { ...ids, execution_ref: executionRef, state: status.state, exit_code: status.exitCode ?? null };
+    const fields = {
+      ...ids,
+      execution_ref: executionRef,
+      state: status.state,
+      exit_code: status.exitCode ?? null,
+    };
     if (status.state === "succeeded") {
       this.#logger.info(fields, "validator process exited");
       return;
     }
     const stderr = status.stderrTail ? status.stderrTail.slice(-TAIL_CHARS) : null;
-    this.#logger.warn({ ...fields, detail: status.detail ?? null, stderr_tail: stderr }, "validator process failed");
+    this.#logger.warn(
+      { ...fields, detail: status.detail ?? null, stderr_tail: stderr },
+      "validator process failed",
+    );
   };
 }

@@ -9,7 +9,7 @@ import {
 } from "@validibot/sdk";
 import type { Logger } from "pino";
 import type { DockerLaunchConfig, LocalLaunchConfig, ValidatorConfig } from "../config-file";
-import { type ServerSettings, configDirOf } from "../settings";
+import { configDirOf, type ServerSettings } from "../settings";
 import { ExecutionLog } from "./execution-log";
 import { runtimeCli } from "./runtime-command";
 
@@ -36,7 +36,12 @@ function localLauncher(
     command,
     args,
     env: local.env,
-    cwd: local.cwd === undefined ? configDir : isAbsolute(local.cwd) ? local.cwd : resolve(configDir, local.cwd),
+    cwd:
+      local.cwd === undefined
+        ? configDir
+        : isAbsolute(local.cwd)
+          ? local.cwd
+          : resolve(configDir, local.cwd),
     workerKey,
     scratchRoot: join(settings.dataDir, "scratch"),
     ...(local.max_concurrent ? { maxConcurrent: local.max_concurrent } : {}),
@@ -45,7 +50,11 @@ function localLauncher(
   return executions.track(launcher);
 }
 
-function dockerLauncher(validator: ValidatorConfig, docker: DockerLaunchConfig, workerKey: string): Launcher {
+function dockerLauncher(
+  validator: ValidatorConfig,
+  docker: DockerLaunchConfig,
+  workerKey: string,
+): Launcher {
   return new DockerLauncher({
     name: `docker:${validator.id}`,
     image: docker.image,
@@ -61,7 +70,11 @@ function dockerLauncher(validator: ValidatorConfig, docker: DockerLaunchConfig, 
  * the worker key) in mock mode; per validator a `LocalProcessLauncher` (or a `DockerLauncher`)
  * in local mode; one `CloudRunJobLauncher` running each validator's job in production.
  */
-export function buildLaunchers(settings: ServerSettings, workerKey: string | null, logger: Logger): LauncherRegistry {
+export function buildLaunchers(
+  settings: ServerSettings,
+  workerKey: string | null,
+  logger: Logger,
+): LauncherRegistry {
   if (settings.mode === "mock") {
     if (!workerKey) throw new Error("mock mode needs a worker key");
     const mock = new MockLauncher({
@@ -74,7 +87,9 @@ export function buildLaunchers(settings: ServerSettings, workerKey: string | nul
   if (settings.mode === "production") {
     const google = settings.google;
     if (!google) throw new Error("production mode needs the Google Cloud settings");
-    const jobs = new Map(settings.validators.map((validator) => [validator.id, validator.launch.cloudRun?.job]));
+    const jobs = new Map(
+      settings.validators.map((validator) => [validator.id, validator.launch.cloudRun?.job]),
+    );
     const cloudRun = new CloudRunJobLauncher({
       project: google.project,
       region: google.region,
@@ -87,7 +102,14 @@ export function buildLaunchers(settings: ServerSettings, workerKey: string | nul
   const byValidatorId: Record<string, Launcher> = {};
   for (const validator of settings.validators) {
     const { local, docker } = validator.launch;
-    if (local) byValidatorId[validator.id] = localLauncher(validator, local, settings, workerKey, executions);
+    if (local)
+      byValidatorId[validator.id] = localLauncher(
+        validator,
+        local,
+        settings,
+        workerKey,
+        executions,
+      );
     else if (docker) byValidatorId[validator.id] = dockerLauncher(validator, docker, workerKey);
   }
   return new LauncherRegistry({ byValidatorId });

@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
-import { type RunningServer, type ValidibotServer, createServer, loadSettings } from "../../src/index";
+import {
+  createServer,
+  loadSettings,
+  type RunningServer,
+  type ValidibotServer,
+} from "../../src/index";
 
 /** A reference server listening on 127.0.0.1 with its data folder in a temp directory. */
 export interface TestServer {
@@ -47,7 +52,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
 }
 
 /** A minimal IDF model: enough bytes to stand for a submission. */
-export const SAMPLE_IDF = "Version,24.1;\nBuilding,Test Building,0,Suburbs,0.04,0.4,FullExterior,25,6;\n";
+export const SAMPLE_IDF =
+  "Version,24.1;\nBuilding,Test Building,0,Suburbs,0.04,0.4,FullExterior,25,6;\n";
 
 /** A multipart form of a run: `validator`, `inputs`, then the files, as a browser or curl would send it. */
 export function runForm(
@@ -59,7 +65,11 @@ export function runForm(
   form.append("validator", validator);
   if (inputs !== undefined) form.append("inputs", inputs);
   for (const file of files) {
-    form.append(file.port, new Blob([file.data], { type: file.type ?? "application/octet-stream" }), file.name);
+    form.append(
+      file.port,
+      new Blob([file.data], { type: file.type ?? "application/octet-stream" }),
+      file.name,
+    );
   }
   return form;
 }
@@ -70,5 +80,9 @@ export async function postRun(
   form: FormData,
 ): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
   const response = await fetch(`${url}/api/v1/validation-runs`, { method: "POST", body: form });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers };
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown>,
+    headers: response.headers,
+  };
 }

@@ -3,17 +3,17 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { initClient } from "@ts-rest/core";
 import {
   type Finding,
+  isTerminalRunStatus,
   type ListRunsQuery,
   type Run,
   type RunPage,
+  runsContract,
   type ValidatorDescriptor,
   ValidibotError,
-  isTerminalRunStatus,
-  runsContract,
 } from "@validibot/contracts";
 import type { Dispatcher } from "undici";
 import { transportFetcher } from "./fetcher";
-import { type SubmitRunFile, multipartFileOf } from "./file-sources";
+import { multipartFileOf, type SubmitRunFile } from "./file-sources";
 import { multipartBody } from "./multipart";
 import { errorFromResponse } from "./response-error";
 import { Transport } from "./transport";
@@ -150,9 +150,13 @@ export function createValidibotClient(options: ValidibotClientOptions): Validibo
         if (isTerminalRunStatus(run.status)) return run;
         const left = deadline - Date.now();
         if (left <= 0) {
-          throw new ValidibotError("wait_timeout", `run ${runId} is still ${run.status} after ${timeoutMs} ms`, {
-            details: { run_id: runId, status: run.status },
-          });
+          throw new ValidibotError(
+            "wait_timeout",
+            `run ${runId} is still ${run.status} after ${timeoutMs} ms`,
+            {
+              details: { run_id: runId, status: run.status },
+            },
+          );
         }
         await sleep(Math.min(intervalMs, left), undefined, { signal: waitOptions.signal });
       }

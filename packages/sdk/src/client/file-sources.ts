@@ -40,7 +40,10 @@ function chunksOf(data: SubmitRunFileData): AsyncIterable<Uint8Array | string> {
 export async function multipartFileOf(file: SubmitRunFile): Promise<MultipartFile> {
   const contentType = file.mime_type ?? "application/octet-stream";
   if ((file.data === undefined) === (file.path === undefined)) {
-    throw new ValidibotError("invalid_request", `file for port ${file.port_key}: give exactly one of data and path`);
+    throw new ValidibotError(
+      "invalid_request",
+      `file for port ${file.port_key}: give exactly one of data and path`,
+    );
   }
   if (file.path !== undefined) {
     const path = file.path;
@@ -48,9 +51,13 @@ export async function multipartFileOf(file: SubmitRunFile): Promise<MultipartFil
     try {
       isFile = (await stat(path)).isFile();
     } catch (error) {
-      throw new ValidibotError("invalid_request", `cannot read ${path}: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw new ValidibotError(
+        "invalid_request",
+        `cannot read ${path}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
     if (!isFile) throw new ValidibotError("invalid_request", `${path} is not a file`);
     return {
@@ -61,7 +68,10 @@ export async function multipartFileOf(file: SubmitRunFile): Promise<MultipartFil
     };
   }
   if (!file.name) {
-    throw new ValidibotError("invalid_request", `file for port ${file.port_key}: a name is required with data`);
+    throw new ValidibotError(
+      "invalid_request",
+      `file for port ${file.port_key}: a name is required with data`,
+    );
   }
   const data = file.data as SubmitRunFileData;
   return { name: file.port_key, filename: file.name, contentType, open: () => chunksOf(data) };

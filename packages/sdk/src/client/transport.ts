@@ -52,7 +52,10 @@ function isStream(body: SendRequest["body"]): body is AsyncIterable<Uint8Array> 
   return typeof body === "object" && body !== null && Symbol.asyncIterator in body;
 }
 
-async function* touching(body: AsyncIterable<Uint8Array>, watchdog: Watchdog): AsyncGenerator<Uint8Array> {
+async function* touching(
+  body: AsyncIterable<Uint8Array>,
+  watchdog: Watchdog,
+): AsyncGenerator<Uint8Array> {
   for await (const chunk of body) {
     watchdog.touch();
     yield chunk;
@@ -107,10 +110,14 @@ export class Transport {
     const failure = (error: unknown): unknown => {
       if (req.signal?.aborted) return req.signal.reason;
       if (watchdog.expired) {
-        return new ValidibotError("server_unreachable", `${what}: no answer within ${timeoutMs} ms`, {
-          cause: error,
-          details: { timeout_ms: timeoutMs },
-        });
+        return new ValidibotError(
+          "server_unreachable",
+          `${what}: no answer within ${timeoutMs} ms`,
+          {
+            cause: error,
+            details: { timeout_ms: timeoutMs },
+          },
+        );
       }
       const unreachable = new ValidibotError(
         "server_unreachable",
@@ -124,7 +131,9 @@ export class Transport {
       raw = await request(req.url, {
         method: req.method as Dispatcher.HttpMethod,
         headers: { ...this.#options.headers, ...req.headers },
-        body: isStream(req.body) ? Readable.from(touching(req.body, watchdog), { objectMode: false }) : req.body,
+        body: isStream(req.body)
+          ? Readable.from(touching(req.body, watchdog), { objectMode: false })
+          : req.body,
         signal: watchdog.signal,
         dispatcher: this.#options.dispatcher,
         headersTimeout: 0,
@@ -170,9 +179,13 @@ function parseJson(text: string, status: number, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new ValidibotError("unexpected_response", `${what} answered HTTP ${status} with invalid JSON`, {
-      details: { status },
-    });
+    throw new ValidibotError(
+      "unexpected_response",
+      `${what} answered HTTP ${status} with invalid JSON`,
+      {
+        details: { status },
+      },
+    );
   }
 }
 

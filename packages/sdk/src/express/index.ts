@@ -1,4 +1,9 @@
-import { CALLBACK_PATH, type ErrorBody, ValidibotError, isValidibotError } from "@validibot/contracts";
+import {
+  CALLBACK_PATH,
+  type ErrorBody,
+  isValidibotError,
+  ValidibotError,
+} from "@validibot/contracts";
 import express, { type ErrorRequestHandler, type Response, type Router } from "express";
 import type { CallbackRequest, CallbackResponse } from "../service/callback";
 
@@ -31,7 +36,10 @@ const bodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
     return;
   }
   if (typeof type === "string" && type.startsWith("encoding.")) {
-    sendError(res, new ValidibotError("invalid_request", "the callback body's encoding is not supported"));
+    sendError(
+      res,
+      new ValidibotError("invalid_request", "the callback body's encoding is not supported"),
+    );
     return;
   }
   next(error);
@@ -41,7 +49,10 @@ const bodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
  * An Express 5 router with the callback endpoint: raw body with a size limit, handed to
  * `handleCallback`, answered with its status and body. Every error is the contract's error body.
  */
-export function callbackRouter(handler: CallbackHandler, options: CallbackRouterOptions = {}): Router {
+export function callbackRouter(
+  handler: CallbackHandler,
+  options: CallbackRouterOptions = {},
+): Router {
   const router = express.Router();
   router.post(
     options.path ?? CALLBACK_PATH,

@@ -161,7 +161,7 @@ export class CloudRunJobLauncher implements Launcher {
       name: job,
       overrides: {
         containerOverrides: [{ env: this.envFor(request) }],
-        timeout: { seconds: request.timeoutSeconds },
+        timeout: { seconds: Math.ceil(request.timeoutSeconds) },
         taskCount: 1,
       },
     };

@@ -1,13 +1,19 @@
 import {
   ATTEMPT_CONTRACT_VERSION,
-  type ValidationStatus,
-  ValidibotError,
   inputEnvelopeSha256,
   isValidibotError,
   outputEnvelopeSchemaFor,
+  type ValidationStatus,
+  ValidibotError,
 } from "@validibot/contracts";
 import { type MockResult, mockResult } from "./mock-results";
-import type { ExecutionStatus, LaunchContext, LaunchRequest, LaunchResult, Launcher } from "./types";
+import type {
+  ExecutionStatus,
+  LaunchContext,
+  Launcher,
+  LaunchRequest,
+  LaunchResult,
+} from "./types";
 
 /** How a mock execution hands its callback to the host. */
 export type MockDelivery =
@@ -45,7 +51,8 @@ interface MockExecution {
  */
 export class MockLauncher implements Launcher {
   readonly name: string;
-  readonly #options: Required<Omit<MockLauncherOptions, "outcome" | "name">> & Pick<MockLauncherOptions, "outcome">;
+  readonly #options: Required<Omit<MockLauncherOptions, "outcome" | "name">> &
+    Pick<MockLauncherOptions, "outcome">;
   readonly #executions = new Map<string, MockExecution>();
 
   constructor(options: MockLauncherOptions = {}) {
@@ -97,10 +104,19 @@ export class MockLauncher implements Launcher {
     for (const ref of this.#executions.keys()) await this.cancel(ref);
   }
 
-  async #complete(request: LaunchRequest, context: LaunchContext, execution: MockExecution): Promise<void> {
+  async #complete(
+    request: LaunchRequest,
+    context: LaunchContext,
+    execution: MockExecution,
+  ): Promise<void> {
     if (execution.state !== "running" || context.signal.aborted) return;
     const inputSha256 = inputEnvelopeSha256(request.envelope);
-    const result: MockResult = mockResult(request, this.#options.seed, inputSha256, this.#options.failRate);
+    const result: MockResult = mockResult(
+      request,
+      this.#options.seed,
+      inputSha256,
+      this.#options.failRate,
+    );
     const status = this.#options.outcome?.(request) ?? result.status;
     const now = new Date().toISOString();
     const output = outputEnvelopeSchemaFor(request.validator.type).parse({
@@ -119,7 +135,9 @@ export class MockLauncher implements Launcher {
     });
     const outputKey = context.storage.keyFor(request.outputUri);
     try {
-      await context.storage.put(outputKey, JSON.stringify(output), { contentType: "application/json" });
+      await context.storage.put(outputKey, JSON.stringify(output), {
+        contentType: "application/json",
+      });
     } catch (error) {
       // A replayed launch finds its output already written: deliver that one.
       if (!isValidibotError(error) || error.code !== "storage_already_exists") throw error;
@@ -153,7 +171,10 @@ async function postCallback(
     try {
       const response = await fetch(url, {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: `Worker-Key ${options.workerKey}` },
+        headers: {
+          "content-type": "application/json",
+          authorization: `Worker-Key ${options.workerKey}`,
+        },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
       });
@@ -165,5 +186,8 @@ async function postCallback(
     }
     await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
   }
-  throw new ValidibotError("callback_delivery_failed", `mock callback to ${url} failed: ${lastError}`);
+  throw new ValidibotError(
+    "callback_delivery_failed",
+    `mock callback to ${url} failed: ${lastError}`,
+  );
 }

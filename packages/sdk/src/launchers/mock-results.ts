@@ -49,7 +49,9 @@ const message = (
   severity,
   code,
   text,
-  location: location ? { file_role: null, line: null, column: null, path: null, ...location } : null,
+  location: location
+    ? { file_role: null, line: null, column: null, path: null, ...location }
+    : null,
   tags: ["mock"],
 });
 
@@ -79,11 +81,16 @@ function energyPlusResult(random: SeededRandom, fails: boolean): MockResult {
   if (fails) {
     const zone = `ZN${random.int(1, 5)}_WALL_${random.int(1, 4)}`;
     messages.push(
-      message("ERROR", "energyplus.severe", `GetSurfaceData: Surface="${zone}", has zero or negative area.`, {
-        file_role: "primary-model",
-        path: `BuildingSurface:Detailed/${zone}`,
-        line: random.int(120, 2400),
-      }),
+      message(
+        "ERROR",
+        "energyplus.severe",
+        `GetSurfaceData: Surface="${zone}", has zero or negative area.`,
+        {
+          file_role: "primary-model",
+          path: `BuildingSurface:Detailed/${zone}`,
+          line: random.int(120, 2400),
+        },
+      ),
     );
   }
   const severe = fails ? 1 : 0;
@@ -138,11 +145,16 @@ function fmuResult(random: SeededRandom, fails: boolean): MockResult {
   ];
   if (fails) {
     messages.push(
-      message("ERROR", "fmu.model_structure", "ModelStructure lists output index 3, which is not an output variable.", {
-        file_role: "fmu",
-        path: "ModelStructure/Outputs",
-        line: random.int(20, 80),
-      }),
+      message(
+        "ERROR",
+        "fmu.model_structure",
+        "ModelStructure lists output index 3, which is not an output variable.",
+        {
+          file_role: "fmu",
+          path: "ModelStructure/Outputs",
+          line: random.int(20, 80),
+        },
+      ),
     );
   }
   return {
@@ -169,7 +181,11 @@ function genericResult(random: SeededRandom, fails: boolean): MockResult {
   return {
     status: fails ? "failed_validation" : "success",
     messages: fails
-      ? [message("ERROR", "mock.invalid", "The submission breaks rule R-12 (mock finding).", { line: random.int(1, 200) })]
+      ? [
+          message("ERROR", "mock.invalid", "The submission breaks rule R-12 (mock finding).", {
+            line: random.int(1, 200),
+          }),
+        ]
       : [message("INFO", "mock.ok", "All checks passed (mock).")],
     metrics: [metric("checks_run", random.int(5, 40), "1", "checks")],
     outputs: null,
@@ -181,7 +197,12 @@ function genericResult(random: SeededRandom, fails: boolean): MockResult {
  * EnergyPlus-like findings and metrics for ENERGYPLUS, FMU-like for FMU, generic otherwise;
  * about one run in three fails validation.
  */
-export function mockResult(request: LaunchRequest, seed: string, inputSha256: string, failRate: number): MockResult {
+export function mockResult(
+  request: LaunchRequest,
+  seed: string,
+  inputSha256: string,
+  failRate: number,
+): MockResult {
   const random = new SeededRandom(`${seed}:${inputSha256}`);
   const fails = random.next() < failRate;
   switch (request.validator.type) {

@@ -11,7 +11,10 @@ const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 function checkSegment(name: string, value: string): string {
   if (!SEGMENT.test(value) || value.includes("..")) {
-    throw new ValidibotError("invalid_request", `${name} is not a safe path segment: ${JSON.stringify(value)}`);
+    throw new ValidibotError(
+      "invalid_request",
+      `${name} is not a safe path segment: ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }

@@ -1,14 +1,14 @@
 import {
   type CallbackAccepted,
   type ErrorBody,
+  nonceMatchesCommitment,
   ValidationCallback,
   ValidibotError,
-  nonceMatchesCommitment,
 } from "@validibot/contracts";
 import type { RequestHeaders } from "../auth/types";
 import type { ServiceDeps } from "./deps";
 import { asValidibotError } from "./launch";
-import { type ResultOutcome, processResult, resultKeyInBundle } from "./process-result";
+import { processResult, type ResultOutcome, resultKeyInBundle } from "./process-result";
 
 /** A callback request, framework-free: lowercase headers and the body as bytes, text or parsed JSON. */
 export interface CallbackRequest {
@@ -37,7 +37,10 @@ function parseCallbackBody(body: unknown): ValidationCallback {
       .slice(0, 5)
       .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
       .join("; ");
-    throw new ValidibotError("invalid_request", `the callback body does not fit the contract: ${issues}`);
+    throw new ValidibotError(
+      "invalid_request",
+      `the callback body does not fit the contract: ${issues}`,
+    );
   }
   return parsed.data;
 }
@@ -47,14 +50,20 @@ function parseCallbackBody(body: unknown): ValidationCallback {
  * matching the stored commitment in constant time, `result_uri` inside the bundle) and processes
  * its result. Authentication is the caller's job.
  */
-export async function acceptCallback(deps: ServiceDeps, callback: ValidationCallback): Promise<ResultOutcome> {
+export async function acceptCallback(
+  deps: ServiceDeps,
+  callback: ValidationCallback,
+): Promise<ResultOutcome> {
   const attempt = await deps.store.getAttemptByCallbackId(callback.callback_id);
   if (!attempt) throw new ValidibotError("callback_unknown", "no attempt has this callback_id");
   if (attempt.run_id !== callback.run_id) {
     throw new ValidibotError("callback_run_mismatch", "callback_id does not belong to run_id");
   }
   if (!nonceMatchesCommitment(callback.callback_nonce, attempt.nonce_commitment)) {
-    throw new ValidibotError("callback_nonce_mismatch", "the callback nonce does not match this attempt");
+    throw new ValidibotError(
+      "callback_nonce_mismatch",
+      "the callback nonce does not match this attempt",
+    );
   }
   const resultKey = resultKeyInBundle(deps, attempt, callback.result_uri);
   return processResult(deps, attempt, resultKey);
@@ -65,7 +74,10 @@ export async function acceptCallback(deps: ServiceDeps, callback: ValidationCall
  * every failure is an error body with its stable code and status (4xx: the sender's fault, do
  * not retry; 409 and 5xx: retry later).
  */
-export async function handleCallbackRequest(deps: ServiceDeps, request: CallbackRequest): Promise<CallbackResponse> {
+export async function handleCallbackRequest(
+  deps: ServiceDeps,
+  request: CallbackRequest,
+): Promise<CallbackResponse> {
   let callbackId: string | null = null;
   try {
     await deps.authenticator.authenticate(request.headers);
@@ -79,7 +91,11 @@ export async function handleCallbackRequest(deps: ServiceDeps, request: Callback
     if (error.status >= 500) deps.logger.error(fields, `callback failed: ${error.message}`);
     else deps.logger.warn(fields, `callback refused: ${error.message}`);
     if (error.status < 500 && error.code !== "callback_in_progress") {
-      deps.events.emit("callback.rejected", { code: error.code, message: error.message, callback_id: callbackId });
+      deps.events.emit("callback.rejected", {
+        code: error.code,
+        message: error.message,
+        callback_id: callbackId,
+      });
     }
     return { status: error.status, body: error.toBody() };
   }

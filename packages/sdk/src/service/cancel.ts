@@ -1,6 +1,6 @@
-import { ValidibotError, isTerminalRunStatus } from "@validibot/contracts";
+import { isTerminalRunStatus, ValidibotError } from "@validibot/contracts";
 import type { RunRecord } from "../model";
-import { type ServiceDeps, iso } from "./deps";
+import { iso, type ServiceDeps } from "./deps";
 import { endRun, messageOf } from "./transitions";
 
 /**
@@ -14,8 +14,13 @@ export async function cancelRun(deps: ServiceDeps, runId: string): Promise<RunRe
   if (isTerminalRunStatus(run.status)) {
     throw new ValidibotError("run_not_cancellable", `run ${runId} has already ended ${run.status}`);
   }
-  const attempt = run.current_attempt_id ? await deps.store.getAttempt(run.current_attempt_id) : null;
-  const ended = await endRun(deps, runId, "CANCELED", { category: null, message: "canceled on request" });
+  const attempt = run.current_attempt_id
+    ? await deps.store.getAttempt(run.current_attempt_id)
+    : null;
+  const ended = await endRun(deps, runId, "CANCELED", {
+    category: null,
+    message: "canceled on request",
+  });
   if (attempt) {
     const launcher = attempt.launcher ? deps.launchers.get(attempt.launcher) : undefined;
     if (launcher && attempt.execution_ref) {
@@ -26,7 +31,11 @@ export async function cancelRun(deps: ServiceDeps, runId: string): Promise<RunRe
         );
       });
     }
-    if (ended) await deps.store.updateAttempt(attempt.id, { status: "CANCELED", finished_at: iso(deps.now()) });
+    if (ended)
+      await deps.store.updateAttempt(attempt.id, {
+        status: "CANCELED",
+        finished_at: iso(deps.now()),
+      });
   }
   if (!ended) {
     const latest = await deps.store.getRun(runId);

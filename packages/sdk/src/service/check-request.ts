@@ -1,9 +1,9 @@
 import {
   EnergyPlusInputs,
   FMUInputs,
+  isSafeLeafName,
   SupportedMimeType,
   ValidibotError,
-  isSafeLeafName,
 } from "@validibot/contracts";
 import { z } from "zod";
 import type { FilePortDefinition, ValidatorDefinition } from "../validators";
@@ -37,10 +37,16 @@ function describeIssues(error: z.ZodError): string {
 }
 
 /** Parses the request's inputs with the validator's schema; `inputs_invalid` on failure. */
-export function checkInputs(validator: ValidatorDefinition, inputs: unknown): Record<string, unknown> {
+export function checkInputs(
+  validator: ValidatorDefinition,
+  inputs: unknown,
+): Record<string, unknown> {
   const result = inputsSchemaOf(validator).safeParse(inputs ?? {});
   if (!result.success) {
-    throw new ValidibotError("inputs_invalid", `inputs do not fit ${validator.id}: ${describeIssues(result.error)}`);
+    throw new ValidibotError(
+      "inputs_invalid",
+      `inputs do not fit ${validator.id}: ${describeIssues(result.error)}`,
+    );
   }
   return result.data;
 }
@@ -50,7 +56,8 @@ function settleMimeType(file: SubmitFile, port: FilePortDefinition): string {
   const extensionOk =
     !port.extensions?.length ||
     port.extensions.some((ext) => file.name.toLowerCase().endsWith(ext.toLowerCase()));
-  const mimeOk = mime !== undefined && (port.mime_types.length === 0 || port.mime_types.includes(mime));
+  const mimeOk =
+    mime !== undefined && (port.mime_types.length === 0 || port.mime_types.includes(mime));
   if (!mime || !mimeOk || !extensionOk) {
     throw new ValidibotError(
       "file_type_unsupported",
@@ -58,7 +65,10 @@ function settleMimeType(file: SubmitFile, port: FilePortDefinition): string {
     );
   }
   if (!port.resource && !SupportedMimeType.safeParse(mime).success) {
-    throw new ValidibotError("file_type_unsupported", `${mime} is not a MIME type the contract supports`);
+    throw new ValidibotError(
+      "file_type_unsupported",
+      `${mime} is not a MIME type the contract supports`,
+    );
   }
   return mime;
 }
@@ -93,13 +103,22 @@ export class FileChecker {
     }
     this.#seen.add(file.port_key);
     if (!isSafeLeafName(file.name)) {
-      throw new ValidibotError("file_unsafe_name", `file name ${JSON.stringify(file.name)} is not a single safe file name`);
+      throw new ValidibotError(
+        "file_unsafe_name",
+        `file name ${JSON.stringify(file.name)} is not a single safe file name`,
+      );
     }
     if (RESERVED_NAMES.has(file.name.toLowerCase())) {
-      throw new ValidibotError("invalid_request", `${file.name} is a name the bundle reserves; rename the file`);
+      throw new ValidibotError(
+        "invalid_request",
+        `${file.name} is a name the bundle reserves; rename the file`,
+      );
     }
     if (this.#names.has(file.name)) {
-      throw new ValidibotError("invalid_request", `two files are named ${file.name}; names must differ`);
+      throw new ValidibotError(
+        "invalid_request",
+        `two files are named ${file.name}; names must differ`,
+      );
     }
     this.#names.add(file.name);
     return { file, port, mime_type: settleMimeType(file, port) };
@@ -109,7 +128,10 @@ export class FileChecker {
   finish(): void {
     for (const port of this.#validator.file_ports) {
       if (port.required !== false && !this.#seen.has(port.port_key)) {
-        throw new ValidibotError("file_missing", `${this.#validator.id} needs a file for port ${port.port_key}`);
+        throw new ValidibotError(
+          "file_missing",
+          `${this.#validator.id} needs a file for port ${port.port_key}`,
+        );
       }
     }
   }
@@ -119,7 +141,10 @@ export class FileChecker {
  * Matches a list of files to the validator's ports: every file to a known port, one per
  * port, every required port filled, names safe, types accepted.
  */
-export function checkFiles(validator: ValidatorDefinition, files: readonly SubmitFile[]): CheckedFile[] {
+export function checkFiles(
+  validator: ValidatorDefinition,
+  files: readonly SubmitFile[],
+): CheckedFile[] {
   const checker = new FileChecker(validator);
   const checked = files.map((file) => checker.check(file));
   checker.finish();

@@ -1,8 +1,8 @@
 import {
-  ATTEMPT_CONTRACT_VERSION,
   type AnyInputEnvelope,
-  INPUT_SCHEMA_VERSION,
+  ATTEMPT_CONTRACT_VERSION,
   callbackNonceCommitment,
+  INPUT_SCHEMA_VERSION,
   parseInputEnvelope,
 } from "@validibot/contracts";
 import type { RunRecord } from "../model";

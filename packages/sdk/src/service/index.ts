@@ -1,10 +1,10 @@
 export type { CallbackRequest, CallbackResponse } from "./callback";
+export type { ValidationServiceEvents } from "./events";
 export type { ServiceLogger } from "./logger";
 export { silentLogger } from "./logger";
-export type { ValidationServiceEvents } from "./events";
+export { mimeTypeForName } from "./mime";
 export type { CallbackOptions, LauncherResolver, ValidationServiceOptions } from "./options";
 export type { ReconcileSummary } from "./reconcile";
 export type { SubmitFile, SubmitRequest } from "./request";
-export { ValidationService, createValidationService } from "./service";
+export { createValidationService, ValidationService } from "./service";
 export type { WaitForRunOptions } from "./wait";
-export { mimeTypeForName } from "./mime";

@@ -1,8 +1,8 @@
-import { type AnyInputEnvelope, ValidibotError, isValidibotError } from "@validibot/contracts";
+import { type AnyInputEnvelope, isValidibotError, ValidibotError } from "@validibot/contracts";
 import type { LaunchContext } from "../launchers/types";
 import type { AttemptRecord, RunRecord } from "../model";
 import type { ValidatorDefinition } from "../validators";
-import { type ServiceDeps, iso, isoPlus } from "./deps";
+import { iso, isoPlus, type ServiceDeps } from "./deps";
 import { endRun, messageOf } from "./transitions";
 
 /** What is needed to launch one attempt whose bundle is written. */
@@ -58,14 +58,20 @@ export async function launchAttempt(deps: ServiceDeps, plan: LaunchPlan): Promis
       ["PENDING"],
     );
     if (started) {
-      deps.logger.info({ ...log, launcher: launcher.name, execution_ref: executionRef }, "run started");
+      deps.logger.info(
+        { ...log, launcher: launcher.name, execution_ref: executionRef },
+        "run started",
+      );
       deps.events.emit("run.started", started);
     } else {
       const latest = await deps.store.getRun(run.id);
       if (latest?.status === "CANCELED" || latest?.status === "TIMED_OUT") {
         // Cancelled while the launch was in flight: stop what was just started.
         await launcher.cancel(executionRef).catch((error: unknown) => {
-          deps.logger.warn({ ...log, execution_ref: executionRef }, `cancel after launch failed: ${messageOf(error)}`);
+          deps.logger.warn(
+            { ...log, execution_ref: executionRef },
+            `cancel after launch failed: ${messageOf(error)}`,
+          );
         });
       }
     }
@@ -78,7 +84,10 @@ export async function launchAttempt(deps: ServiceDeps, plan: LaunchPlan): Promis
       launch_error: `${code}: ${message}`,
       finished_at: iso(deps.now()),
     });
-    await endRun(deps, run.id, "FAILED", { category: "SYSTEM_ERROR", message: `launch failed (${code}): ${message}` });
+    await endRun(deps, run.id, "FAILED", {
+      category: "SYSTEM_ERROR",
+      message: `launch failed (${code}): ${message}`,
+    });
   }
 }
 

@@ -1,11 +1,11 @@
 import {
-  ATTEMPT_CONTRACT_VERSION,
   type AnyOutputEnvelope,
+  ATTEMPT_CONTRACT_VERSION,
+  isTerminalRunStatus,
+  outputIdentityMismatches,
   type RunErrorCategory,
   type RunStatus,
   ValidibotError,
-  isTerminalRunStatus,
-  outputIdentityMismatches,
 } from "@validibot/contracts";
 import type {
   ArtifactRecord,
@@ -15,7 +15,7 @@ import type {
   RunRecord,
 } from "../model";
 import { isInsideBundle } from "./bundle";
-import { type ServiceDeps, iso } from "./deps";
+import { iso, type ServiceDeps } from "./deps";
 import { emitFinished } from "./events";
 import { readOutputEnvelope } from "./read-output";
 import { OPEN_STATUSES } from "./transitions";
@@ -31,7 +31,10 @@ export function bundleKeyOf(deps: ServiceDeps, attempt: AttemptRecord): string {
 
 /** The storage key of `uri` if it lies inside the attempt's bundle; throws `result_uri_outside_bundle`. */
 export function resultKeyInBundle(deps: ServiceDeps, attempt: AttemptRecord, uri: string): string {
-  const outside = new ValidibotError("result_uri_outside_bundle", "result_uri is not inside this attempt's bundle");
+  const outside = new ValidibotError(
+    "result_uri_outside_bundle",
+    "result_uri is not inside this attempt's bundle",
+  );
   let key: string;
   try {
     key = deps.storage.keyFor(uri);
@@ -56,16 +59,31 @@ function runOutcome(output: AnyOutputEnvelope): {
       return {
         status: "FAILED",
         category: "VALIDATION_FAILED",
-        message: errors ? `${errors} blocking finding(s); first: ${firstError}` : "the validator found the submission invalid",
+        message: errors
+          ? `${errors} blocking finding(s); first: ${firstError}`
+          : "the validator found the submission invalid",
       };
     case "failed_runtime":
-      return { status: "FAILED", category: "RUNTIME_ERROR", message: firstError ?? "the validator failed to run" };
+      return {
+        status: "FAILED",
+        category: "RUNTIME_ERROR",
+        message: firstError ?? "the validator failed to run",
+      };
     case "cancelled":
-      return { status: "CANCELED", category: null, message: "the validator reported the attempt cancelled" };
+      return {
+        status: "CANCELED",
+        category: null,
+        message: "the validator reported the attempt cancelled",
+      };
   }
 }
 
-function toRecords(deps: ServiceDeps, run: RunRecord, attempt: AttemptRecord, output: AnyOutputEnvelope) {
+function toRecords(
+  deps: ServiceDeps,
+  run: RunRecord,
+  attempt: AttemptRecord,
+  output: AnyOutputEnvelope,
+) {
   const bundleKey = bundleKeyOf(deps, attempt);
   const findings: FindingRecord[] = output.messages.map((message, seq) => ({
     id: `${attempt.id}.${seq}`,
@@ -97,7 +115,10 @@ function toRecords(deps: ServiceDeps, run: RunRecord, attempt: AttemptRecord, ou
       key = null;
     }
     if (key === null || !isInsideBundle(bundleKey, key)) {
-      throw new ValidibotError("output_malformed", `artifact ${artifact.name} lies outside the attempt's bundle`);
+      throw new ValidibotError(
+        "output_malformed",
+        `artifact ${artifact.name} lies outside the attempt's bundle`,
+      );
     }
     if (names.has(artifact.name)) {
       throw new ValidibotError("output_malformed", `two artifacts are named ${artifact.name}`);
@@ -132,7 +153,8 @@ export async function processResult(
   const receipt = await deps.store.getReceipt(attempt.callback_id);
   if (receipt?.state === "processed") return "idempotent_replayed";
   const run = await deps.store.getRun(attempt.run_id);
-  if (!run) throw new ValidibotError("callback_unknown", "the run of this callback no longer exists");
+  if (!run)
+    throw new ValidibotError("callback_unknown", "the run of this callback no longer exists");
   if (isTerminalRunStatus(run.status) || run.current_attempt_id !== attempt.id) {
     return "late_callback_ignored";
   }
@@ -141,7 +163,10 @@ export async function processResult(
     deps.claimStaleAfterMs,
   );
   if (claim.kind === "processing") {
-    throw new ValidibotError("callback_in_progress", "this callback is being processed; retry later");
+    throw new ValidibotError(
+      "callback_in_progress",
+      "this callback is being processed; retry later",
+    );
   }
   if (claim.kind === "processed") return "idempotent_replayed";
   try {
@@ -188,10 +213,18 @@ export async function processResult(
       metrics,
       artifacts,
     });
-    const applied = after.status === outcome.status && after.finished_at === now && after.result_status === output.status;
+    const applied =
+      after.status === outcome.status &&
+      after.finished_at === now &&
+      after.result_status === output.status;
     if (!applied) return "late_callback_ignored";
     deps.logger.info(
-      { run_id: run.id, attempt_id: attempt.id, result_status: output.status, findings: findings.length },
+      {
+        run_id: run.id,
+        attempt_id: attempt.id,
+        result_status: output.status,
+        findings: findings.length,
+      },
       "result recorded",
     );
     emitFinished(deps.events, after);

@@ -1,14 +1,17 @@
 import {
   type AnyOutputEnvelope,
-  ValidibotError,
   isValidibotError,
   safeParseOutputEnvelope,
+  ValidibotError,
 } from "@validibot/contracts";
 import type { ServiceDeps } from "./deps";
 
 async function readBounded(deps: ServiceDeps, key: string): Promise<Buffer> {
   try {
-    const stream = await deps.storage.get(key, { maxBytes: deps.maxOutputBytes, signal: deps.signal });
+    const stream = await deps.storage.get(key, {
+      maxBytes: deps.maxOutputBytes,
+      signal: deps.signal,
+    });
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
     return Buffer.concat(chunks);
@@ -17,7 +20,10 @@ async function readBounded(deps: ServiceDeps, key: string): Promise<Buffer> {
       throw new ValidibotError("output_missing", "output.json is not where result_uri says");
     }
     if (isValidibotError(error) && error.code === "storage_size_exceeded") {
-      throw new ValidibotError("output_too_large", `output.json is larger than ${deps.maxOutputBytes} bytes`);
+      throw new ValidibotError(
+        "output_too_large",
+        `output.json is larger than ${deps.maxOutputBytes} bytes`,
+      );
     }
     throw error;
   }
@@ -28,7 +34,10 @@ async function readBounded(deps: ServiceDeps, key: string): Promise<Buffer> {
  * JSON, with the typed variant of the validator's type. Errors: `output_missing`,
  * `output_too_large`, `output_malformed`.
  */
-export async function readOutputEnvelope(deps: ServiceDeps, key: string): Promise<AnyOutputEnvelope> {
+export async function readOutputEnvelope(
+  deps: ServiceDeps,
+  key: string,
+): Promise<AnyOutputEnvelope> {
   const bytes = await readBounded(deps, key);
   let raw: unknown;
   try {
@@ -42,7 +51,10 @@ export async function readOutputEnvelope(deps: ServiceDeps, key: string): Promis
       .slice(0, 5)
       .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
       .join("; ");
-    throw new ValidibotError("output_malformed", `output.json does not fit the contract: ${issues}`);
+    throw new ValidibotError(
+      "output_malformed",
+      `output.json does not fit the contract: ${issues}`,
+    );
   }
   return parsed.data;
 }

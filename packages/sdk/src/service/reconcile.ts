@@ -1,7 +1,7 @@
 import { isValidibotError } from "@validibot/contracts";
-import type { AttemptRecord, RunRecord } from "../model";
 import type { ExecutionStatus } from "../launchers/types";
-import { type ServiceDeps, iso, isoPlus } from "./deps";
+import type { AttemptRecord, RunRecord } from "../model";
+import { iso, isoPlus, type ServiceDeps } from "./deps";
 import { processResult } from "./process-result";
 import { endRun, messageOf } from "./transitions";
 
@@ -18,7 +18,10 @@ export interface ReconcileSummary {
 }
 
 /** `done`: the run ended from its output; `busy`: someone else is processing it; `none`: no usable output. */
-async function tryOutput(deps: ServiceDeps, attempt: AttemptRecord): Promise<"done" | "busy" | "none"> {
+async function tryOutput(
+  deps: ServiceDeps,
+  attempt: AttemptRecord,
+): Promise<"done" | "busy" | "none"> {
   const key = deps.storage.keyFor(attempt.output_uri);
   if (!(await deps.storage.stat(key))) return "none";
   try {
@@ -34,7 +37,10 @@ async function tryOutput(deps: ServiceDeps, attempt: AttemptRecord): Promise<"do
   }
 }
 
-async function executionStatus(deps: ServiceDeps, attempt: AttemptRecord): Promise<ExecutionStatus> {
+async function executionStatus(
+  deps: ServiceDeps,
+  attempt: AttemptRecord,
+): Promise<ExecutionStatus> {
   const launcher = attempt.launcher ? deps.launchers.get(attempt.launcher) : undefined;
   if (!launcher || !attempt.execution_ref) return { state: "unknown", detail: "never launched" };
   try {
@@ -48,12 +54,21 @@ async function cancelExecution(deps: ServiceDeps, attempt: AttemptRecord): Promi
   const launcher = attempt.launcher ? deps.launchers.get(attempt.launcher) : undefined;
   if (!launcher || !attempt.execution_ref) return;
   await launcher.cancel(attempt.execution_ref).catch((error: unknown) => {
-    deps.logger.warn({ run_id: attempt.run_id, attempt_id: attempt.id }, `cancel failed: ${messageOf(error)}`);
+    deps.logger.warn(
+      { run_id: attempt.run_id, attempt_id: attempt.id },
+      `cancel failed: ${messageOf(error)}`,
+    );
   });
 }
 
-async function reconcileRun(deps: ServiceDeps, run: RunRecord, summary: ReconcileSummary): Promise<boolean> {
-  const attempt = run.current_attempt_id ? await deps.store.getAttempt(run.current_attempt_id) : null;
+async function reconcileRun(
+  deps: ServiceDeps,
+  run: RunRecord,
+  summary: ReconcileSummary,
+): Promise<boolean> {
+  const attempt = run.current_attempt_id
+    ? await deps.store.getAttempt(run.current_attempt_id)
+    : null;
   const fromOutput = attempt ? await tryOutput(deps, attempt) : "none";
   if (fromOutput === "done") {
     summary.recovered += 1;
@@ -70,7 +85,8 @@ async function reconcileRun(deps: ServiceDeps, run: RunRecord, summary: Reconcil
     });
     if (ended) summary.failed += 1;
   } else {
-    if (attempt && (status.state === "running" || status.state === "unknown")) await cancelExecution(deps, attempt);
+    if (attempt && (status.state === "running" || status.state === "unknown"))
+      await cancelExecution(deps, attempt);
     ended = await endRun(deps, run.id, "TIMED_OUT", {
       category: "TIMEOUT",
       message: `no result by the deadline; execution ${status.state}${detail}`,

@@ -1,10 +1,20 @@
 import type { Readable } from "node:stream";
-import { type Finding, type Run, type ValidationCallback, ValidibotError } from "@validibot/contracts";
+import {
+  type Finding,
+  type Run,
+  type ValidationCallback,
+  ValidibotError,
+} from "@validibot/contracts";
 import type { LaunchContext } from "../launchers/types";
 import type { ArtifactRecord, FindingRecord, MetricRecord, RunRecord } from "../model";
 import type { ListRunsOptions, RunListPage } from "../store/types";
 import type { ValidatorDefinition } from "../validators";
-import { type CallbackRequest, type CallbackResponse, acceptCallback, handleCallbackRequest } from "./callback";
+import {
+  acceptCallback,
+  type CallbackRequest,
+  type CallbackResponse,
+  handleCallbackRequest,
+} from "./callback";
 import { cancelRun } from "./cancel";
 import { type ServiceDeps, singleLauncher } from "./deps";
 import { ServiceEvents } from "./events";
@@ -13,8 +23,8 @@ import type { ValidationServiceOptions } from "./options";
 import { type ReconcileSummary, reconcileRuns } from "./reconcile";
 import type { SubmitRequest } from "./request";
 import { submitRun } from "./submit";
-import { type WaitForRunOptions, waitForRun } from "./wait";
 import { runView } from "./views";
+import { type WaitForRunOptions, waitForRun } from "./wait";
 
 /**
  * The one object a host uses: submit runs, read them, take callbacks, wait, cancel, reconcile.
@@ -30,10 +40,12 @@ export class ValidationService {
 
   /** Use `createValidationService`, which also prepares the store. */
   constructor(options: ValidationServiceOptions) {
-    const launchers = "launch" in options.launcher ? singleLauncher(options.launcher) : options.launcher;
+    const launchers =
+      "launch" in options.launcher ? singleLauncher(options.launcher) : options.launcher;
     const validators = new Map<string, ValidatorDefinition>();
     for (const validator of options.validators) {
-      if (validators.has(validator.id)) throw new Error(`two validators have the id ${validator.id}`);
+      if (validators.has(validator.id))
+        throw new Error(`two validators have the id ${validator.id}`);
       validators.set(validator.id, validator);
     }
     this.#deps = {
@@ -98,7 +110,14 @@ export class ValidationService {
   async listFindings(runId: string): Promise<Finding[]> {
     await this.#requireRun(runId);
     const records: FindingRecord[] = await this.#deps.store.listFindings(runId);
-    return records.map(({ id, severity, code, message, location, tags }) => ({ id, severity, code, message, location, tags }));
+    return records.map(({ id, severity, code, message, location, tags }) => ({
+      id,
+      severity,
+      code,
+      message,
+      location,
+      tags,
+    }));
   }
 
   /** A run's metrics; `run_not_found` when absent. */
@@ -117,9 +136,13 @@ export class ValidationService {
    * Opens an artifact's bytes as a stream, checked to stay within its recorded size.
    * `run_not_found` / `artifact_not_found`.
    */
-  async openArtifact(runId: string, name: string): Promise<{ artifact: ArtifactRecord; stream: Readable }> {
+  async openArtifact(
+    runId: string,
+    name: string,
+  ): Promise<{ artifact: ArtifactRecord; stream: Readable }> {
     const artifact = (await this.listArtifacts(runId)).find((a) => a.name === name);
-    if (!artifact) throw new ValidibotError("artifact_not_found", `run ${runId} has no artifact ${name}`);
+    if (!artifact)
+      throw new ValidibotError("artifact_not_found", `run ${runId} has no artifact ${name}`);
     const stream = await this.#deps.storage.get(this.#deps.storage.keyFor(artifact.uri), {
       maxBytes: artifact.size_bytes,
     });
@@ -162,7 +185,9 @@ export class ValidationService {
 }
 
 /** Creates a validation service and prepares its store (migrations). */
-export async function createValidationService(options: ValidationServiceOptions): Promise<ValidationService> {
+export async function createValidationService(
+  options: ValidationServiceOptions,
+): Promise<ValidationService> {
   await options.store.init();
   return new ValidationService(options);
 }

@@ -1,15 +1,15 @@
 import {
-  ValidibotError,
   callbackNonceCommitment,
   inputEnvelopeSha256,
   isValidibotError,
+  ValidibotError,
 } from "@validibot/contracts";
 import type { LaunchContext } from "../launchers/types";
 import type { AttemptRecord, RunRecord } from "../model";
 import type { StoredObject } from "../storage/types";
 import { bundlePrefix } from "./bundle";
-import { type CheckedFile, FileChecker, checkFiles, checkInputs } from "./check-request";
-import { type ServiceDeps, iso, isoPlus } from "./deps";
+import { type CheckedFile, checkFiles, checkInputs, FileChecker } from "./check-request";
+import { iso, isoPlus, type ServiceDeps } from "./deps";
 import { buildInputEnvelope } from "./envelope";
 import { newCallbackId, newCallbackNonce, newId } from "./ids";
 import { launchAttempt } from "./launch";
@@ -54,7 +54,10 @@ export async function submitRun(
 ): Promise<RunRecord> {
   const validator = deps.validators.get(request.validatorId);
   if (!validator) {
-    throw new ValidibotError("validator_unknown", `no validator ${JSON.stringify(request.validatorId)}`);
+    throw new ValidibotError(
+      "validator_unknown",
+      `no validator ${JSON.stringify(request.validatorId)}`,
+    );
   }
   const inputs = checkInputs(validator, request.inputs);
   const checker = new FileChecker(validator);

@@ -1,6 +1,6 @@
 import type { RunErrorCategory, RunStatus } from "@validibot/contracts";
 import type { RunRecord } from "../model";
-import { type ServiceDeps, iso } from "./deps";
+import { iso, type ServiceDeps } from "./deps";
 import { emitFinished } from "./events";
 
 /** The states from which a run may still end. */
@@ -30,7 +30,12 @@ export async function endRun(
   );
   if (ended) {
     deps.logger.info(
-      { run_id: runId, attempt_id: ended.current_attempt_id, status, error_category: error.category },
+      {
+        run_id: runId,
+        attempt_id: ended.current_attempt_id,
+        status,
+        error_category: error.category,
+      },
       `run ${status.toLowerCase()}`,
     );
     emitFinished(deps.events, ended);

@@ -27,7 +27,13 @@ export async function runView(store: RunStore, run: RunRecord): Promise<Run> {
     finished_at: run.finished_at,
     deadline_at: run.deadline_at,
     finding_counts: counts,
-    metrics: metrics.map(({ name, value, unit, category, tags }) => ({ name, value, unit, category, tags })),
+    metrics: metrics.map(({ name, value, unit, category, tags }) => ({
+      name,
+      value,
+      unit,
+      category,
+      tags,
+    })),
     artifacts: artifacts.map(({ name, type, mime_type, size_bytes, sha256 }) => ({
       name,
       type,

@@ -1,4 +1,4 @@
-import { ValidibotError, isTerminalRunStatus } from "@validibot/contracts";
+import { isTerminalRunStatus, ValidibotError } from "@validibot/contracts";
 import type { RunRecord } from "../model";
 import type { ServiceDeps } from "./deps";
 
@@ -15,7 +15,11 @@ export interface WaitForRunOptions {
  * hears this instance's events at once, the store's change feed where it has one, and polls the
  * store otherwise, so a run finished by another instance sharing the store settles it too.
  */
-export function waitForRun(deps: ServiceDeps, runId: string, options: WaitForRunOptions = {}): Promise<RunRecord> {
+export function waitForRun(
+  deps: ServiceDeps,
+  runId: string,
+  options: WaitForRunOptions = {},
+): Promise<RunRecord> {
   return new Promise<RunRecord>((resolve, reject) => {
     const cleanups: (() => void)[] = [];
     let settled = false;
@@ -57,7 +61,13 @@ export function waitForRun(deps: ServiceDeps, runId: string, options: WaitForRun
 
     if (options.timeoutMs !== undefined) {
       const timer = setTimeout(
-        () => finish(new ValidibotError("wait_timeout", `run ${runId} did not end within ${options.timeoutMs} ms`)),
+        () =>
+          finish(
+            new ValidibotError(
+              "wait_timeout",
+              `run ${runId} did not end within ${options.timeoutMs} ms`,
+            ),
+          ),
         options.timeoutMs,
       );
       cleanups.push(() => clearTimeout(timer));

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +12,8 @@ type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void
 let server: Server;
 let baseUrl: string;
 let handler: Handler;
-const seen: { method: string; url: string; body: Buffer; headers: IncomingMessage["headers"] }[] = [];
+const seen: { method: string; url: string; body: Buffer; headers: IncomingMessage["headers"] }[] =
+  [];
 const dir = mkdtempSync(join(tmpdir(), "validibot-client-"));
 
 const RUN = {
@@ -84,22 +85,34 @@ async function caught(promise: Promise<unknown>): Promise<ValidibotError> {
 
 describe("createValidibotClient transport", () => {
   it("retries a GET after 503s and returns the answer that finally came", async () => {
-    handler = failing(2, (_q, res) => json(res, 503, { code: "store_unavailable", message: "busy" }), (_q, res) => json(res, 200, RUN));
+    handler = failing(
+      2,
+      (_q, res) => json(res, 503, { code: "store_unavailable", message: "busy" }),
+      (_q, res) => json(res, 200, RUN),
+    );
     const client = createValidibotClient({ baseUrl });
     expect((await client.getRun("run-1")).id).toBe("run-1");
-    expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual(Array(3).fill("GET /api/v1/validation-runs/run-1"));
+    expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual(
+      Array(3).fill("GET /api/v1/validation-runs/run-1"),
+    );
   });
 
   it("retries a GET after a dropped connection", async () => {
-    handler = failing(1, (req) => req.socket.destroy(), (_q, res) => json(res, 200, RUN));
+    handler = failing(
+      1,
+      (req) => req.socket.destroy(),
+      (_q, res) => json(res, 200, RUN),
+    );
     const client = createValidibotClient({ baseUrl });
     expect((await client.getRun("run-1")).status).toBe("RUNNING");
     expect(seen).toHaveLength(2);
   });
 
   it("retries cancel (idempotent) after a 502", async () => {
-    handler = failing(1, (_q, res) => json(res, 502, { code: "launch_failed", message: "gateway" }), (_q, res) =>
-      json(res, 200, { ...RUN, status: "CANCELED" }),
+    handler = failing(
+      1,
+      (_q, res) => json(res, 502, { code: "launch_failed", message: "gateway" }),
+      (_q, res) => json(res, 200, { ...RUN, status: "CANCELED" }),
     );
     const client = createValidibotClient({ baseUrl });
     expect((await client.cancelRun("run-1")).status).toBe("CANCELED");
@@ -118,7 +131,12 @@ describe("createValidibotClient transport", () => {
   it("never retries a submission: one 503 is one error", async () => {
     handler = (_q, res) => json(res, 503, { code: "storage_unavailable", message: "down" });
     const client = createValidibotClient({ baseUrl });
-    const error = await caught(client.submitRun({ validator: "fmu", files: [{ port_key: "fmu", name: "a.fmu", data: "PK" }] }));
+    const error = await caught(
+      client.submitRun({
+        validator: "fmu",
+        files: [{ port_key: "fmu", name: "a.fmu", data: "PK" }],
+      }),
+    );
     expect(error.code).toBe("storage_unavailable");
     expect(seen).toHaveLength(1);
   });
@@ -126,7 +144,11 @@ describe("createValidibotClient transport", () => {
   it("turns the contract's error body into a ValidibotError with its code, message and status", async () => {
     handler = (_q, res) => json(res, 404, { code: "run_not_found", message: "no run x" });
     const error = await caught(createValidibotClient({ baseUrl }).getRun("x"));
-    expect([error.code, error.message, error.details?.status]).toEqual(["run_not_found", "no run x", 404]);
+    expect([error.code, error.message, error.details?.status]).toEqual([
+      "run_not_found",
+      "no run x",
+      404,
+    ]);
   });
 
   it("reports an answer that is not the contract's as unexpected_response", async () => {
@@ -152,7 +174,9 @@ describe("createValidibotClient transport", () => {
     await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
     const port = (probe.address() as AddressInfo).port;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
-    const error = await caught(createValidibotClient({ baseUrl: `http://127.0.0.1:${port}`, retries: 1 }).getRun("x"));
+    const error = await caught(
+      createValidibotClient({ baseUrl: `http://127.0.0.1:${port}`, retries: 1 }).getRun("x"),
+    );
     expect(error.code).toBe("server_unreachable");
   });
 
@@ -172,7 +196,12 @@ describe("createValidibotClient transport", () => {
       inputs: { run_simulation: false },
       files: [
         { port_key: "primary_model", path },
-        { port_key: "weather_file", name: "w.epw", data: new Uint8Array([1, 2, 3]), mime_type: "application/vnd.energyplus.epw" },
+        {
+          port_key: "weather_file",
+          name: "w.epw",
+          data: new Uint8Array([1, 2, 3]),
+          mime_type: "application/vnd.energyplus.epw",
+        },
       ],
     });
     const request = seen[0];
@@ -182,7 +211,12 @@ describe("createValidibotClient transport", () => {
     const boundary = type.split("boundary=")[1];
     const text = request?.body.toString("latin1") ?? "";
     const parts = text.split(`--${boundary}`).slice(1, -1);
-    expect(parts.map((part) => /name="([^"]+)"/.exec(part)?.[1])).toEqual(["validator", "inputs", "primary_model", "weather_file"]);
+    expect(parts.map((part) => /name="([^"]+)"/.exec(part)?.[1])).toEqual([
+      "validator",
+      "inputs",
+      "primary_model",
+      "weather_file",
+    ]);
     expect(parts[0]).toContain("\r\n\r\nenergyplus\r\n");
     expect(parts[1]).toContain('\r\n\r\n{"run_simulation":false}\r\n');
     expect(parts[2]).toContain('filename="model.idf"');
@@ -194,7 +228,12 @@ describe("createValidibotClient transport", () => {
 
   it("submitRun refuses a path that is not a readable file before sending anything", async () => {
     const client = createValidibotClient({ baseUrl });
-    const error = await caught(client.submitRun({ validator: "fmu", files: [{ port_key: "fmu", path: join(dir, "absent.fmu") }] }));
+    const error = await caught(
+      client.submitRun({
+        validator: "fmu",
+        files: [{ port_key: "fmu", path: join(dir, "absent.fmu") }],
+      }),
+    );
     expect(error.code).toBe("invalid_request");
     expect(seen).toHaveLength(0);
   });
@@ -204,7 +243,10 @@ describe("createValidibotClient transport", () => {
       res.writeHead(200, { "content-type": "application/json" });
       res.end('{"not":"parsed"}');
     };
-    const stream = await createValidibotClient({ baseUrl }).downloadArtifact("run 1", "out/put.json");
+    const stream = await createValidibotClient({ baseUrl }).downloadArtifact(
+      "run 1",
+      "out/put.json",
+    );
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     expect(Buffer.concat(chunks).toString()).toBe('{"not":"parsed"}');
@@ -212,7 +254,11 @@ describe("createValidibotClient transport", () => {
   });
 
   it("waitForRun polls until the run is terminal", async () => {
-    handler = failing(2, (_q, res) => json(res, 200, RUN), (_q, res) => json(res, 200, { ...RUN, status: "SUCCEEDED" }));
+    handler = failing(
+      2,
+      (_q, res) => json(res, 200, RUN),
+      (_q, res) => json(res, 200, { ...RUN, status: "SUCCEEDED" }),
+    );
     const run = await createValidibotClient({ baseUrl }).waitForRun("run-1", { intervalMs: 10 });
     expect(run.status).toBe("SUCCEEDED");
     expect(seen).toHaveLength(3);
@@ -220,7 +266,9 @@ describe("createValidibotClient transport", () => {
 
   it("waitForRun gives up with wait_timeout", async () => {
     handler = (_q, res) => json(res, 200, RUN);
-    const error = await caught(createValidibotClient({ baseUrl }).waitForRun("run-1", { intervalMs: 20, timeoutMs: 100 }));
+    const error = await caught(
+      createValidibotClient({ baseUrl }).waitForRun("run-1", { intervalMs: 20, timeoutMs: 100 }),
+    );
     expect(error.code).toBe("wait_timeout");
   });
 });

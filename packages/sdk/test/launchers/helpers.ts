@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -192,10 +192,13 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+  let stat: string;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return true;
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch (error) {
+    // No /proc (macOS): the signal test above is all there is. ENOENT: it just went away.
+    return (error as NodeJS.ErrnoException).code !== "ENOENT" || !existsSync("/proc/self");
   }
+  // The state letter follows the parenthesised command name.
+  return stat.charAt(stat.lastIndexOf(")") + 2) !== "Z";
 }

@@ -1,8 +1,8 @@
 import {
   ATTEMPT_CONTRACT_VERSION,
+  inputEnvelopeSha256,
   type ValidationMessageInput,
   type ValidationStatus,
-  inputEnvelopeSha256,
 } from "@validibot/contracts";
 import type { LaunchRequest } from "../../src/launchers/types";
 import type { StorageAdapter } from "../../src/storage/types";
@@ -13,10 +13,20 @@ export const SAMPLE_MESSAGES: ValidationMessageInput[] = [
     severity: "ERROR",
     code: "energyplus.severe",
     text: 'GetSurfaceData: Surface="ZN1_WALL" has zero area',
-    location: { file_role: "primary-model", line: 412, column: 3, path: "BuildingSurface:Detailed/ZN1_WALL" },
+    location: {
+      file_role: "primary-model",
+      line: 412,
+      column: 3,
+      path: "BuildingSurface:Detailed/ZN1_WALL",
+    },
     tags: ["geometry", "blocking"],
   },
-  { severity: "WARNING", code: "energyplus.warning", text: "CheckUsedConstructions: 2 unused", tags: [] },
+  {
+    severity: "WARNING",
+    code: "energyplus.warning",
+    text: "CheckUsedConstructions: 2 unused",
+    tags: [],
+  },
   { severity: "INFO", code: null, text: "EnergyPlus Completed", location: null },
 ];
 
@@ -50,13 +60,20 @@ export function outputFor(
 }
 
 /** Writes `output.json` (create-only) where the attempt expects it. */
-export async function writeOutput(storage: StorageAdapter, request: LaunchRequest, body: unknown): Promise<void> {
+export async function writeOutput(
+  storage: StorageAdapter,
+  request: LaunchRequest,
+  body: unknown,
+): Promise<void> {
   const text = typeof body === "string" ? body : JSON.stringify(body);
   await storage.put(storage.keyFor(request.outputUri), text);
 }
 
 /** The callback body a validator posts for a launch. */
-export function callbackFor(request: LaunchRequest, status: ValidationStatus = "failed_validation") {
+export function callbackFor(
+  request: LaunchRequest,
+  status: ValidationStatus = "failed_validation",
+) {
   const ctx = request.envelope.context;
   return {
     run_id: request.run.id,

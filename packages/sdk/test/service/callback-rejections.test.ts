@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunRecord } from "../../src/model";
 import {
-  type FakeGoogleIdentity,
   createSigningKey,
+  type FakeGoogleIdentity,
   startFakeGoogleIdentity,
 } from "../../../../test-support/google-identity";
-import { GoogleIdTokenAuthenticator } from "../../src/auth/google-id-token";
 import { callbackAudienceFor } from "../../src/auth/audience";
+import { GoogleIdTokenAuthenticator } from "../../src/auth/google-id-token";
 import type { LaunchRequest } from "../../src/launchers/types";
+import type { RunRecord } from "../../src/model";
 import { callbackFor, outputFor, writeOutput } from "./act-as-validator";
 import { ENERGYPLUS, type Harness, SAMPLE_IDF, startHarness } from "./harness";
 import { RecordingLauncher } from "./recording-launcher";
@@ -43,8 +43,18 @@ async function expectUnchanged(run: RunRecord) {
 describe("callbacks refused before anything is read", () => {
   it.each([
     ["no Authorization header", {}, 401, "auth_missing"],
-    ["a wrong Worker-Key", { authorization: "Worker-Key not-the-key-0123456789" }, 401, "auth_invalid_worker_key"],
-    ["a Bearer token where a Worker-Key is expected", { authorization: "Bearer abc.def.ghi" }, 401, "auth_malformed"],
+    [
+      "a wrong Worker-Key",
+      { authorization: "Worker-Key not-the-key-0123456789" },
+      401,
+      "auth_invalid_worker_key",
+    ],
+    [
+      "a Bearer token where a Worker-Key is expected",
+      { authorization: "Bearer abc.def.ghi" },
+      401,
+      "auth_malformed",
+    ],
   ])("%s", async (_name, headers, status, code) => {
     const { run, request } = await launched();
     await writeOutput(harness.storage, request, outputFor(request, "failed_validation"));
@@ -64,13 +74,18 @@ describe("callbacks refused before anything is read", () => {
     const { run, request } = await launched();
     const { callback_nonce: _dropped, ...noNonce } = callbackFor(request);
     expect((await harness.post(noNonce)).body.code).toBe("invalid_request");
-    expect((await harness.post({ ...callbackFor(request), extra: 1 })).body.code).toBe("invalid_request");
+    expect((await harness.post({ ...callbackFor(request), extra: 1 })).body.code).toBe(
+      "invalid_request",
+    );
     await expectUnchanged(run);
   });
 
   it("an unknown callback_id", async () => {
     const { run, request } = await launched();
-    const answer = await harness.post({ ...callbackFor(request), callback_id: "execution-attempt-unknown" });
+    const answer = await harness.post({
+      ...callbackFor(request),
+      callback_id: "execution-attempt-unknown",
+    });
     expect(answer).toMatchObject({ status: 404, body: { code: "callback_unknown" } });
     await expectUnchanged(run);
   });
@@ -94,7 +109,10 @@ describe("callbacks refused before anything is read", () => {
 
   it.each([
     ["a file outside storage", () => "file:///etc/passwd"],
-    ["a path climbing out of the bundle", (r: LaunchRequest) => r.outputUri.replace("output.json", "../../../../../../x/output.json")],
+    [
+      "a path climbing out of the bundle",
+      (r: LaunchRequest) => r.outputUri.replace("output.json", "../../../../../../x/output.json"),
+    ],
     ["the bundle itself", (r: LaunchRequest) => r.bundleUri],
     ["a gs:// URI", () => "gs://bucket/runs/x/output.json"],
   ])("a result_uri outside the bundle: %s", async (_name, uriOf) => {
@@ -108,7 +126,10 @@ describe("callbacks refused before anything is read", () => {
     const other = await launched();
     const { run, request } = await launched();
     await writeOutput(harness.storage, other.request, outputFor(other.request, "success"));
-    const answer = await harness.post({ ...callbackFor(request), result_uri: other.request.outputUri });
+    const answer = await harness.post({
+      ...callbackFor(request),
+      result_uri: other.request.outputUri,
+    });
     expect(answer).toMatchObject({ status: 400, body: { code: "result_uri_outside_bundle" } });
     await expectUnchanged(run);
   });
@@ -142,7 +163,11 @@ describe("callbacks refused for what output.json holds", () => {
     ["an unknown status", null],
   ])("output.json malformed: %s", async (_name, text) => {
     const { run, request } = await launched();
-    await writeOutput(harness.storage, request, text ?? outputFor(request, "success", { status: "great" }));
+    await writeOutput(
+      harness.storage,
+      request,
+      text ?? outputFor(request, "success", { status: "great" }),
+    );
     const answer = await harness.post(callbackFor(request));
     expect(answer).toMatchObject({ status: 400, body: { code: "output_malformed" } });
     await expectUnchanged(run);
@@ -158,7 +183,11 @@ describe("callbacks refused for what output.json holds", () => {
       sha256: "0".repeat(64),
       storage_version: "sha256:x",
     };
-    await writeOutput(harness.storage, request, outputFor(request, "success", { artifacts: [artifact] }));
+    await writeOutput(
+      harness.storage,
+      request,
+      outputFor(request, "success", { artifacts: [artifact] }),
+    );
     const answer = await harness.post(callbackFor(request));
     expect(answer).toMatchObject({ status: 400, body: { code: "output_malformed" } });
     await expectUnchanged(run);
@@ -171,7 +200,13 @@ describe("callbacks refused for what output.json holds", () => {
     ["input_envelope_sha256", { input_envelope_sha256: "a".repeat(64) }],
     ["output_uri", { output_uri: "file:///elsewhere/output.json" }],
     ["validator.id", { validator: { id: "another", type: "ENERGYPLUS", version: "24.1.0" } }],
-    ["validator.type", { validator: { id: "energyplus", type: "CUSTOM_VALIDATOR", version: "24.1.0" }, outputs: null }],
+    [
+      "validator.type",
+      {
+        validator: { id: "energyplus", type: "CUSTOM_VALIDATOR", version: "24.1.0" },
+        outputs: null,
+      },
+    ],
   ])("an output identity mismatch in %s", async (field, override) => {
     const { run, request } = await launched();
     await writeOutput(harness.storage, request, outputFor(request, "success", override));
@@ -220,15 +255,48 @@ describe("Google ID token callbacks", () => {
   const now = () => Math.floor(Date.now() / 1000);
 
   it.each([
-    ["a bad signature", () => identity.mintIdToken({ aud: audience() }, { key: createSigningKey().privateKey }), 401, "auth_invalid_signature"],
-    ["a wrong audience", () => identity.mintIdToken({ aud: "https://elsewhere.example.com" }), 401, "auth_wrong_audience"],
-    ["a wrong issuer", () => identity.mintIdToken({ aud: audience(), iss: "https://evil.example.com" }), 401, "auth_wrong_issuer"],
-    ["an expired token", () => identity.mintIdToken({ aud: audience(), iat: now() - 7200, exp: now() - 3600 }), 401, "auth_token_expired"],
-    ["an unverified email", () => identity.mintIdToken({ aud: audience(), email_verified: false }), 403, "auth_email_unverified"],
-    ["a service account not allowed", () => identity.mintIdToken({ aud: audience(), email: "intruder@evil.iam.gserviceaccount.com" }), 403, "auth_service_account_not_allowed"],
+    [
+      "a bad signature",
+      () => identity.mintIdToken({ aud: audience() }, { key: createSigningKey().privateKey }),
+      401,
+      "auth_invalid_signature",
+    ],
+    [
+      "a wrong audience",
+      () => identity.mintIdToken({ aud: "https://elsewhere.example.com" }),
+      401,
+      "auth_wrong_audience",
+    ],
+    [
+      "a wrong issuer",
+      () => identity.mintIdToken({ aud: audience(), iss: "https://evil.example.com" }),
+      401,
+      "auth_wrong_issuer",
+    ],
+    [
+      "an expired token",
+      () => identity.mintIdToken({ aud: audience(), iat: now() - 7200, exp: now() - 3600 }),
+      401,
+      "auth_token_expired",
+    ],
+    [
+      "an unverified email",
+      () => identity.mintIdToken({ aud: audience(), email_verified: false }),
+      403,
+      "auth_email_unverified",
+    ],
+    [
+      "a service account not allowed",
+      () =>
+        identity.mintIdToken({ aud: audience(), email: "intruder@evil.iam.gserviceaccount.com" }),
+      403,
+      "auth_service_account_not_allowed",
+    ],
   ])("refuses %s and leaves the run unchanged", async (_name, token, status, code) => {
     const { run, request } = await googleRun();
-    const answer = await google.post(callbackFor(request, "success"), { authorization: `Bearer ${token()}` });
+    const answer = await google.post(callbackFor(request, "success"), {
+      authorization: `Bearer ${token()}`,
+    });
     expect(answer.status).toBe(status);
     expect(answer.body.code).toBe(code);
     expect((await google.service.getRun(run.id))?.status).toBe("RUNNING");
@@ -237,7 +305,9 @@ describe("Google ID token callbacks", () => {
   it("accepts a valid token of an allowed service account", async () => {
     const { run, request } = await googleRun();
     const token = identity.mintIdToken({ aud: audience() });
-    const answer = await google.post(callbackFor(request, "success"), { authorization: `Bearer ${token}` });
+    const answer = await google.post(callbackFor(request, "success"), {
+      authorization: `Bearer ${token}`,
+    });
     expect(answer.body).toEqual({ status: "accepted" });
     expect((await google.service.getRun(run.id))?.status).toBe("SUCCEEDED");
   });

@@ -47,14 +47,25 @@ describe("@validibot/sdk/express callbackRouter", () => {
 
   it("refuses a body over the limit with 413 and the contract's error body", async () => {
     const before = seen.length;
-    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: "x".repeat(1000) });
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "x".repeat(1000),
+    });
     expect(response.status).toBe(413);
-    expect(await response.json()).toEqual({ code: "payload_too_large", message: expect.any(String) });
+    expect(await response.json()).toEqual({
+      code: "payload_too_large",
+      message: expect.any(String),
+    });
     expect(seen.length).toBe(before);
   });
 
   it("takes a body whatever its content type (the service parses it)", async () => {
-    const response = await fetch(url, { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" });
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "{}",
+    });
     expect(response.status).toBe(200);
   });
 });

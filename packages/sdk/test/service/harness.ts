@@ -7,7 +7,11 @@ import type { CallbackAuthenticator } from "../../src/auth/types";
 import { WorkerKeyAuthenticator } from "../../src/auth/worker-key";
 import { callbackRouter } from "../../src/express";
 import type { Launcher } from "../../src/launchers/types";
-import { type ValidationService, type ValidationServiceOptions, createValidationService } from "../../src/service";
+import {
+  createValidationService,
+  type ValidationService,
+  type ValidationServiceOptions,
+} from "../../src/service";
 import { FilesystemStorage } from "../../src/storage/filesystem-storage";
 import type { StorageAdapter } from "../../src/storage/types";
 import { SqliteRunStore } from "../../src/store/sqlite-store";
@@ -44,11 +48,14 @@ export const FMU: ValidatorDefinition = {
   id: "fmu",
   type: "FMU",
   version: "1.0.0",
-  file_ports: [{ port_key: "fmu", role: "fmu", mime_types: ["application/vnd.fmi.fmu"], max_bytes: 1024 }],
+  file_ports: [
+    { port_key: "fmu", role: "fmu", mime_types: ["application/vnd.fmi.fmu"], max_bytes: 1024 },
+  ],
 };
 
 /** A minimal IDF model, enough bytes to stand for a submission. */
-export const SAMPLE_IDF = "Version,24.1;\nBuilding,Test Building,0,Suburbs,0.04,0.4,FullExterior,25,6;\n";
+export const SAMPLE_IDF =
+  "Version,24.1;\nBuilding,Test Building,0,Suburbs,0.04,0.4,FullExterior,25,6;\n";
 
 /** Options of `startHarness`. */
 export interface HarnessOptions {
@@ -71,7 +78,10 @@ export interface Harness {
   /** The callback URL validators post to. */
   callbackUrl: string;
   /** POSTs a callback body to the endpoint. */
-  post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }>;
+  post(
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
   close(options?: { keepDir?: boolean }): Promise<void>;
 }
 

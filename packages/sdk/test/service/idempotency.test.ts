@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SAMPLE_MESSAGES, callbackFor, outputFor, writeOutput } from "./act-as-validator";
+import { callbackFor, outputFor, SAMPLE_MESSAGES, writeOutput } from "./act-as-validator";
 import { ENERGYPLUS, type Harness, SAMPLE_IDF, startHarness } from "./harness";
 import { RecordingLauncher } from "./recording-launcher";
 
@@ -23,12 +23,17 @@ async function answeredRun(status: "success" | "failed_validation" = "failed_val
 describe("duplicate and concurrent callbacks", () => {
   it("50 identical callbacks at once: exactly one processes, findings are not doubled", async () => {
     const { run, request } = await answeredRun();
-    const answers = await Promise.all(Array.from({ length: 50 }, () => harness.post(callbackFor(request))));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => harness.post(callbackFor(request))),
+    );
     const accepted = answers.filter((a) => a.status === 200 && a.body.status === "accepted");
     expect(accepted).toHaveLength(1);
     for (const answer of answers) {
       const ok =
-        (answer.status === 200 && ["accepted", "idempotent_replayed", "late_callback_ignored"].includes(answer.body.status as string)) ||
+        (answer.status === 200 &&
+          ["accepted", "idempotent_replayed", "late_callback_ignored"].includes(
+            answer.body.status as string,
+          )) ||
         (answer.status === 409 && answer.body.code === "callback_in_progress");
       expect(ok, JSON.stringify(answer)).toBe(true);
     }
@@ -41,7 +46,9 @@ describe("duplicate and concurrent callbacks", () => {
     const { run, request } = await answeredRun();
     expect((await harness.post(callbackFor(request))).body).toEqual({ status: "accepted" });
     const before = await harness.service.getRun(run.id);
-    expect((await harness.post(callbackFor(request))).body).toEqual({ status: "idempotent_replayed" });
+    expect((await harness.post(callbackFor(request))).body).toEqual({
+      status: "idempotent_replayed",
+    });
     expect(await harness.service.getRun(run.id)).toEqual(before);
     expect(await harness.service.listFindings(run.id)).toHaveLength(SAMPLE_MESSAGES.length);
   });
@@ -49,7 +56,9 @@ describe("duplicate and concurrent callbacks", () => {
   it("a callback for a run that has already ended (cancelled): 200 late_callback_ignored", async () => {
     const { run, request } = await answeredRun("success");
     await harness.service.cancel(run.id);
-    expect((await harness.post(callbackFor(request, "success"))).body).toEqual({ status: "late_callback_ignored" });
+    expect((await harness.post(callbackFor(request, "success"))).body).toEqual({
+      status: "late_callback_ignored",
+    });
     const after = await harness.service.getRun(run.id);
     expect(after?.status).toBe("CANCELED");
     expect(after?.result_status).toBeNull();
@@ -64,10 +73,21 @@ describe("duplicate and concurrent callbacks", () => {
         severity: "ERROR",
         code: "energyplus.severe",
         message: 'GetSurfaceData: Surface="ZN1_WALL" has zero area',
-        location: { file_role: "primary-model", line: 412, column: 3, path: "BuildingSurface:Detailed/ZN1_WALL" },
+        location: {
+          file_role: "primary-model",
+          line: 412,
+          column: 3,
+          path: "BuildingSurface:Detailed/ZN1_WALL",
+        },
         tags: ["geometry", "blocking"],
       },
-      { severity: "WARNING", code: "energyplus.warning", message: "CheckUsedConstructions: 2 unused", location: null, tags: [] },
+      {
+        severity: "WARNING",
+        code: "energyplus.warning",
+        message: "CheckUsedConstructions: 2 unused",
+        location: null,
+        tags: [],
+      },
       { severity: "INFO", code: null, message: "EnergyPlus Completed", location: null, tags: [] },
     ]);
     expect(await harness.service.getRun(run.id)).toMatchObject({
@@ -90,6 +110,10 @@ describe("duplicate and concurrent callbacks", () => {
     const request = launcher.last;
     await writeOutput(harness.storage, request, outputFor(request, status));
     expect((await harness.post(callbackFor(request, status))).body).toEqual({ status: "accepted" });
-    expect(await harness.service.getRun(run.id)).toMatchObject({ status: runStatus, error_category: category, result_status: status });
+    expect(await harness.service.getRun(run.id)).toMatchObject({
+      status: runStatus,
+      error_category: category,
+      result_status: status,
+    });
   });
 });

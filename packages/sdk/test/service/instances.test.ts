@@ -34,7 +34,9 @@ describe("several service instances on one SQLite file", () => {
     expect(onA.status).toBe("SUCCEEDED");
     expect(onB.status).toBe("SUCCEEDED");
     // the duplicate sent to the first instance is recognised there too
-    expect((await a.post(callbackFor(request, "success"))).body).toEqual({ status: "idempotent_replayed" });
+    expect((await a.post(callbackFor(request, "success"))).body).toEqual({
+      status: "idempotent_replayed",
+    });
   });
 
   it("identical callbacks split across two instances: exactly one processes", async () => {

@@ -61,7 +61,10 @@ describe("submit", () => {
   it("a file over its port's limit ends the run FAILED / VALIDATION_FAILED and throws 413", async () => {
     harness = await startHarness({ launcher: new RecordingLauncher() });
     const error = await harness.service
-      .submit({ validatorId: FMU.id, files: [{ port_key: "fmu", name: "big.fmu", body: Buffer.alloc(4096) }] })
+      .submit({
+        validatorId: FMU.id,
+        files: [{ port_key: "fmu", name: "big.fmu", body: Buffer.alloc(4096) }],
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidibotError);
     expect((error as ValidibotError).status).toBe(413);
@@ -71,7 +74,10 @@ describe("submit", () => {
 
   it("a launch failure ends the run FAILED / SYSTEM_ERROR with the launcher's error on the attempt", async () => {
     const launcher = new RecordingLauncher();
-    launcher.failWith = new ValidibotError("launcher_permission_denied", "missing run.jobs.runWithOverrides");
+    launcher.failWith = new ValidibotError(
+      "launcher_permission_denied",
+      "missing run.jobs.runWithOverrides",
+    );
     harness = await startHarness({ launcher });
     const run = await submitModel();
     expect(run).toMatchObject({ status: "FAILED", error_category: "SYSTEM_ERROR" });
@@ -108,9 +114,18 @@ describe("events, waiting and cancel", () => {
       harness.service.events.on(name, (run: RunRecord) => seen.push(`${name}:${run.status}`));
     }
     await submitModel();
-    await writeOutput(harness.storage, launcher.last, outputFor(launcher.last, "failed_validation"));
+    await writeOutput(
+      harness.storage,
+      launcher.last,
+      outputFor(launcher.last, "failed_validation"),
+    );
     await harness.post(callbackFor(launcher.last));
-    expect(seen).toEqual(["run.created:PENDING", "run.started:RUNNING", "run.failed:FAILED", "run.finished:FAILED"]);
+    expect(seen).toEqual([
+      "run.created:PENDING",
+      "run.started:RUNNING",
+      "run.failed:FAILED",
+      "run.finished:FAILED",
+    ]);
   });
 
   it("waitForRun settles when the callback lands, and times out with a code otherwise", async () => {
@@ -118,7 +133,9 @@ describe("events, waiting and cancel", () => {
     harness = await startHarness({ launcher });
     const run = await submitModel();
     const waiting = harness.service.waitForRun(run.id, { timeoutMs: 10_000 });
-    await expect(harness.service.waitForRun(run.id, { timeoutMs: 50 })).rejects.toMatchObject({ code: "wait_timeout" });
+    await expect(harness.service.waitForRun(run.id, { timeoutMs: 50 })).rejects.toMatchObject({
+      code: "wait_timeout",
+    });
     await writeOutput(harness.storage, launcher.last, outputFor(launcher.last, "success"));
     await harness.post(callbackFor(launcher.last, "success"));
     expect((await waiting).status).toBe("SUCCEEDED");
@@ -127,7 +144,9 @@ describe("events, waiting and cancel", () => {
     const aborted = harness.service.waitForRun(other.id, { signal: aborter.signal });
     aborter.abort();
     await expect(aborted).rejects.toMatchObject({ code: "wait_aborted" });
-    await expect(harness.service.waitForRun("missing")).rejects.toMatchObject({ code: "run_not_found" });
+    await expect(harness.service.waitForRun("missing")).rejects.toMatchObject({
+      code: "run_not_found",
+    });
   });
 
   it("cancel asks the launcher to stop the execution and ends the run CANCELED", async () => {
@@ -137,22 +156,40 @@ describe("events, waiting and cancel", () => {
     const canceled = await harness.service.cancel(run.id);
     expect(canceled.status).toBe("CANCELED");
     expect(launcher.cancelled).toEqual([`exec-${run.current_attempt_id}`]);
-    await expect(harness.service.cancel(run.id)).rejects.toMatchObject({ code: "run_not_cancellable" });
-    await expect(harness.service.cancel("missing")).rejects.toMatchObject({ code: "run_not_found" });
+    await expect(harness.service.cancel(run.id)).rejects.toMatchObject({
+      code: "run_not_cancellable",
+    });
+    await expect(harness.service.cancel("missing")).rejects.toMatchObject({
+      code: "run_not_found",
+    });
   });
 
   it("lists runs newest first, by status, page by page", async () => {
     const launcher = new RecordingLauncher();
     let clock = Date.parse("2026-01-01T00:00:00Z");
-    harness = await startHarness({ launcher, service: { now: () => new Date((clock += 1000)) } });
+    const tick = () => {
+      clock += 1000;
+      return new Date(clock);
+    };
+    harness = await startHarness({ launcher, service: { now: tick } });
     const ids: string[] = [];
     for (let i = 0; i < 5; i += 1) ids.push((await submitModel()).id);
     await harness.service.cancel(ids[1] as string);
     const first = await harness.service.listRuns({ limit: 2 });
-    const second = await harness.service.listRuns({ limit: 2, cursor: first.next_cursor as string });
-    const third = await harness.service.listRuns({ limit: 2, cursor: second.next_cursor as string });
-    expect([...first.items, ...second.items, ...third.items].map((r) => r.id)).toEqual([...ids].reverse());
+    const second = await harness.service.listRuns({
+      limit: 2,
+      cursor: first.next_cursor as string,
+    });
+    const third = await harness.service.listRuns({
+      limit: 2,
+      cursor: second.next_cursor as string,
+    });
+    expect([...first.items, ...second.items, ...third.items].map((r) => r.id)).toEqual(
+      [...ids].reverse(),
+    );
     expect(third.next_cursor).toBeNull();
-    expect((await harness.service.listRuns({ status: "CANCELED" })).items.map((r) => r.id)).toEqual([ids[1]]);
+    expect((await harness.service.listRuns({ status: "CANCELED" })).items.map((r) => r.id)).toEqual(
+      [ids[1]],
+    );
   });
 });

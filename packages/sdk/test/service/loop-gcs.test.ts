@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MockLauncher } from "../../src/launchers/mock-launcher";
 import { GcsStorage } from "../../src/storage/gcs-storage";
 import { type FakeGcsServer, startFakeGcsServer } from "../support/fake-gcs-server";
-import { ENERGYPLUS, type Harness, SAMPLE_IDF, WORKER_KEY, startHarness } from "./harness";
+import { ENERGYPLUS, type Harness, SAMPLE_IDF, startHarness, WORKER_KEY } from "./harness";
 
 let fake: FakeGcsServer;
 let harness: Harness;
@@ -16,7 +16,11 @@ beforeAll(async () => {
     storage: new Storage({ apiEndpoint: fake.url, projectId: "test" }),
   });
   harness = await startHarness({
-    launcher: new MockLauncher({ delayMs: 10, delivery: { http: { workerKey: WORKER_KEY } }, failRate: 1 }),
+    launcher: new MockLauncher({
+      delayMs: 10,
+      delivery: { http: { workerKey: WORKER_KEY } },
+      failRate: 1,
+    }),
     storage,
   });
 });
@@ -33,17 +37,26 @@ describe("the whole loop with GcsStorage against the loopback GCS fake", () => {
     });
     const done = await harness.service.waitForRun(run.id, { timeoutMs: 15_000 });
     expect(done).toMatchObject({ status: "FAILED", error_category: "VALIDATION_FAILED" });
-    expect((await harness.service.listFindings(run.id)).some((f) => f.severity === "ERROR")).toBe(true);
+    expect((await harness.service.listFindings(run.id)).some((f) => f.severity === "ERROR")).toBe(
+      true,
+    );
 
     const attempt = await harness.store.getAttempt(done.current_attempt_id as string);
     expect(attempt?.input_uri).toMatch(/^gs:\/\/validibot-runs\/runs\/default\/.+\/input\.json$/);
-    const input = fake.objects.get(`validibot-runs/${harness.storage.keyFor(attempt?.input_uri as string)}`);
+    const input = fake.objects.get(
+      `validibot-runs/${harness.storage.keyFor(attempt?.input_uri as string)}`,
+    );
     const envelope = parseInputEnvelope(JSON.parse(input?.data.toString("utf8") ?? "null"));
     expect(inputEnvelopeSha256(envelope)).toBe(attempt?.input_sha256);
     const model = envelope.input_files[0];
     expect(model?.uri.startsWith("gs://validibot-runs/")).toBe(true);
     // the storage_version of a GCS object is its generation
-    expect(model?.storage_version).toBe(fake.objects.get(`validibot-runs/${harness.storage.keyFor(model?.uri as string)}`)?.generation);
-    expect(fake.objects.has(`validibot-runs/${harness.storage.keyFor(attempt?.output_uri as string)}`)).toBe(true);
+    expect(model?.storage_version).toBe(
+      fake.objects.get(`validibot-runs/${harness.storage.keyFor(model?.uri as string)}`)
+        ?.generation,
+    );
+    expect(
+      fake.objects.has(`validibot-runs/${harness.storage.keyFor(attempt?.output_uri as string)}`),
+    ).toBe(true);
   });
 });

@@ -1,17 +1,17 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
-  ValidationInputEnvelope,
   callbackNonceCommitment,
   inputEnvelopeSha256,
   parseInputEnvelope,
   safeParseOutputEnvelope,
+  ValidationInputEnvelope,
 } from "@validibot/contracts";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { afterEach, describe, expect, it } from "vitest";
 import { MockLauncher } from "../../src/launchers/mock-launcher";
-import { ENERGYPLUS, FMU, type Harness, SAMPLE_IDF, WORKER_KEY, startHarness } from "./harness";
+import { ENERGYPLUS, FMU, type Harness, SAMPLE_IDF, startHarness, WORKER_KEY } from "./harness";
 
 async function readText(harness: Harness, uri: string): Promise<string> {
   const stream = await harness.storage.get(harness.storage.keyFor(uri));
@@ -26,7 +26,11 @@ describe("the whole loop over loopback HTTP: MockLauncher, SQLite, FilesystemSto
 
   it("submits, launches, takes the real HTTP callback and records findings and metrics", async () => {
     harness = await startHarness({
-      launcher: new MockLauncher({ delayMs: 20, delivery: { http: { workerKey: WORKER_KEY } }, failRate: 0 }),
+      launcher: new MockLauncher({
+        delayMs: 20,
+        delivery: { http: { workerKey: WORKER_KEY } },
+        failRate: 0,
+      }),
     });
     const { service } = harness;
     const submitted = await service.submit({
@@ -45,7 +49,9 @@ describe("the whole loop over loopback HTTP: MockLauncher, SQLite, FilesystemSto
     const stored = JSON.parse(await readText(harness, attempt?.input_uri as string));
     const envelope = parseInputEnvelope(stored);
     expect(envelope.inputs).toMatchObject({ timestep_per_hour: 6, run_simulation: true });
-    expect(callbackNonceCommitment(envelope.context.callback_nonce as string)).toBe(attempt?.nonce_commitment);
+    expect(callbackNonceCommitment(envelope.context.callback_nonce as string)).toBe(
+      attempt?.nonce_commitment,
+    );
     expect(inputEnvelopeSha256(stored)).toBe(attempt?.input_sha256);
     expect(envelope.input_files[0]).toMatchObject({
       name: "model.idf",
@@ -56,7 +62,9 @@ describe("the whole loop over loopback HTTP: MockLauncher, SQLite, FilesystemSto
     });
     expect(await readText(harness, envelope.input_files[0]?.uri as string)).toBe(SAMPLE_IDF);
 
-    const output = safeParseOutputEnvelope(JSON.parse(await readText(harness, attempt?.output_uri as string)));
+    const output = safeParseOutputEnvelope(
+      JSON.parse(await readText(harness, attempt?.output_uri as string)),
+    );
     expect(output.success).toBe(true);
     const findings = await service.listFindings(done.id);
     expect(findings.map((f) => f.message)).toEqual(output.data?.messages.map((m) => m.text));
@@ -67,15 +75,25 @@ describe("the whole loop over loopback HTTP: MockLauncher, SQLite, FilesystemSto
 
   it("records a failed validation as FAILED / VALIDATION_FAILED with the ERROR finding", async () => {
     harness = await startHarness({
-      launcher: new MockLauncher({ delayMs: 5, delivery: { http: { workerKey: WORKER_KEY } }, failRate: 1 }),
+      launcher: new MockLauncher({
+        delayMs: 5,
+        delivery: { http: { workerKey: WORKER_KEY } },
+        failRate: 1,
+      }),
     });
     const run = await harness.service.submit({
       validatorId: FMU.id,
       files: [{ port_key: "fmu", name: "model.fmu", body: Buffer.from("PK\u0003\u0004fake") }],
     });
     const done = await harness.service.waitForRun(run.id, { timeoutMs: 10_000 });
-    expect(done).toMatchObject({ status: "FAILED", error_category: "VALIDATION_FAILED", result_status: "failed_validation" });
-    const errors = (await harness.service.listFindings(run.id)).filter((f) => f.severity === "ERROR");
+    expect(done).toMatchObject({
+      status: "FAILED",
+      error_category: "VALIDATION_FAILED",
+      result_status: "failed_validation",
+    });
+    const errors = (await harness.service.listFindings(run.id)).filter(
+      (f) => f.severity === "ERROR",
+    );
     expect(errors[0]?.code).toBe("fmu.model_structure");
     expect(errors[0]?.location?.path).toBe("ModelStructure/Outputs");
   });
@@ -93,12 +111,19 @@ describe("the whole loop over loopback HTTP: MockLauncher, SQLite, FilesystemSto
     const stored = JSON.parse(await readText(harness, attempt?.input_uri as string));
     expect(ValidationInputEnvelope.safeParse(stored).success).toBe(true);
     expect(stored.resource_files).toEqual([
-      expect.objectContaining({ port_key: "weather_file", type: "energyplus_weather", name: "site.epw" }),
+      expect.objectContaining({
+        port_key: "weather_file",
+        type: "energyplus_weather",
+        name: "site.epw",
+      }),
     ]);
     const reference = JSON.parse(
       readFileSync(
         fileURLToPath(
-          new URL("../../../contracts/test/fixtures/reference/EnergyPlusInputEnvelope.schema.json", import.meta.url),
+          new URL(
+            "../../../contracts/test/fixtures/reference/EnergyPlusInputEnvelope.schema.json",
+            import.meta.url,
+          ),
         ),
         "utf8",
       ),

@@ -10,13 +10,16 @@ describe("mock results", () => {
   it("are the same for the same seed and input hash, and differ across inputs", () => {
     const a = mockResult(requestFor(ENERGYPLUS), "seed", "a".repeat(64), 1 / 3);
     expect(mockResult(requestFor(ENERGYPLUS), "seed", "a".repeat(64), 1 / 3)).toEqual(a);
-    const others = ["b", "c", "d", "e"].map((c) => mockResult(requestFor(ENERGYPLUS), "seed", c.repeat(64), 1 / 3));
+    const others = ["b", "c", "d", "e"].map((c) =>
+      mockResult(requestFor(ENERGYPLUS), "seed", c.repeat(64), 1 / 3),
+    );
     expect(others.some((o) => JSON.stringify(o) !== JSON.stringify(a))).toBe(true);
   });
 
   it("mix success and failed_validation at about the asked rate", () => {
-    const statuses = Array.from({ length: 300 }, (_, i) =>
-      mockResult(requestFor(FMU), "seed", i.toString(16).padStart(64, "0"), 1 / 3).status,
+    const statuses = Array.from(
+      { length: 300 },
+      (_, i) => mockResult(requestFor(FMU), "seed", i.toString(16).padStart(64, "0"), 1 / 3).status,
     );
     const failed = statuses.filter((s) => s === "failed_validation").length;
     expect(failed).toBeGreaterThan(60);

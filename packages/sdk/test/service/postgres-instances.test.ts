@@ -1,5 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -37,8 +37,18 @@ const open: Harness[] = [];
 async function twoInstances(clock?: { now: number }) {
   const launcher = new RecordingLauncher();
   const service = clock ? { now: () => new Date(clock.now), deadlineGraceSeconds: 0 } : {};
-  const a = await startHarness({ launcher, dir, store: new PostgresRunStore({ connectionString: url, schema }), service });
-  const b = await startHarness({ launcher, dir, store: new PostgresRunStore({ connectionString: url, schema }), service });
+  const a = await startHarness({
+    launcher,
+    dir,
+    store: new PostgresRunStore({ connectionString: url, schema }),
+    service,
+  });
+  const b = await startHarness({
+    launcher,
+    dir,
+    store: new PostgresRunStore({ connectionString: url, schema }),
+    service,
+  });
   open.push(a, b);
   return { a, b, launcher };
 }
@@ -67,9 +77,13 @@ describe.skipIf(skip)("two service instances sharing PostgreSQL", () => {
     });
     const request = launcher.last;
     await writeOutput(a.storage, request, outputFor(request, "failed_validation"));
-    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).post(callbackFor(request))));
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).post(callbackFor(request))),
+    );
     expect(answers.filter((x) => x.body.status === "accepted")).toHaveLength(1);
-    expect(answers.every((x) => x.status === 200 || x.body.code === "callback_in_progress")).toBe(true);
+    expect(answers.every((x) => x.status === 200 || x.body.code === "callback_in_progress")).toBe(
+      true,
+    );
     expect(await b.service.listFindings(run.id)).toHaveLength(3);
     expect((await a.service.getRun(run.id))?.status).toBe("FAILED");
   });

@@ -9,7 +9,10 @@ afterEach(async () => harness?.close());
 /** A harness whose clock the test moves. */
 async function withClock(launcher: RecordingLauncher) {
   const clock = { now: Date.parse("2026-03-01T12:00:00Z") };
-  harness = await startHarness({ launcher, service: { now: () => new Date(clock.now), deadlineGraceSeconds: 60 } });
+  harness = await startHarness({
+    launcher,
+    service: { now: () => new Date(clock.now), deadlineGraceSeconds: 60 },
+  });
   return clock;
 }
 
@@ -25,7 +28,12 @@ describe("reconcile()", () => {
     const clock = await withClock(launcher);
     const run = await submitModel();
     clock.now += (ENERGYPLUS.timeout_seconds as number) * 1000; // timeout passed, grace not yet
-    expect(await harness.service.reconcile()).toEqual({ examined: 0, recovered: 0, timedOut: 0, failed: 0 });
+    expect(await harness.service.reconcile()).toEqual({
+      examined: 0,
+      recovered: 0,
+      timedOut: 0,
+      failed: 0,
+    });
     expect((await harness.service.getRun(run.id))?.status).toBe("RUNNING");
     expect(launcher.cancelled).toEqual([]);
   });
@@ -34,10 +42,22 @@ describe("reconcile()", () => {
     const launcher = new RecordingLauncher();
     const clock = await withClock(launcher);
     const run = await submitModel();
-    await writeOutput(harness.storage, launcher.last, outputFor(launcher.last, "failed_validation"));
+    await writeOutput(
+      harness.storage,
+      launcher.last,
+      outputFor(launcher.last, "failed_validation"),
+    );
     clock.now += ((ENERGYPLUS.timeout_seconds as number) + 61) * 1000;
-    expect(await harness.service.reconcile()).toEqual({ examined: 1, recovered: 1, timedOut: 0, failed: 0 });
-    expect(await harness.service.getRun(run.id)).toMatchObject({ status: "FAILED", error_category: "VALIDATION_FAILED" });
+    expect(await harness.service.reconcile()).toEqual({
+      examined: 1,
+      recovered: 1,
+      timedOut: 0,
+      failed: 0,
+    });
+    expect(await harness.service.getRun(run.id)).toMatchObject({
+      status: "FAILED",
+      error_category: "VALIDATION_FAILED",
+    });
     expect(await harness.service.listFindings(run.id)).toHaveLength(3);
     expect(launcher.cancelled).toEqual([]);
   });
@@ -48,8 +68,16 @@ describe("reconcile()", () => {
     const clock = await withClock(launcher);
     const run = await submitModel();
     clock.now += ((ENERGYPLUS.timeout_seconds as number) + 61) * 1000;
-    expect(await harness.service.reconcile()).toEqual({ examined: 1, recovered: 0, timedOut: 1, failed: 0 });
-    expect(await harness.service.getRun(run.id)).toMatchObject({ status: "TIMED_OUT", error_category: "TIMEOUT" });
+    expect(await harness.service.reconcile()).toEqual({
+      examined: 1,
+      recovered: 0,
+      timedOut: 1,
+      failed: 0,
+    });
+    expect(await harness.service.getRun(run.id)).toMatchObject({
+      status: "TIMED_OUT",
+      error_category: "TIMEOUT",
+    });
     expect(launcher.cancelled).toEqual([`exec-${run.current_attempt_id}`]);
     const attempt = await harness.store.getAttempt(run.current_attempt_id as string);
     expect(attempt).toMatchObject({ status: "TIMED_OUT", stderr_tail: "still simulating..." });

@@ -1,9 +1,9 @@
 import type {
   ExecutionStatus,
   LaunchContext,
+  Launcher,
   LaunchRequest,
   LaunchResult,
-  Launcher,
 } from "../../src/launchers/types";
 
 /**
