@@ -1,4 +1,6 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Run } from "@validibot/contracts";
 import { createValidibotClient } from "@validibot/sdk/client";
@@ -11,7 +13,13 @@ import { SAMPLE_IDF, startTestServer, type TestServer } from "./support/test-ser
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const MISSING = `no Chromium at ${CHROMIUM}: install it with "apt-get install chromium" (or set CHROMIUM_PATH)`;
 const present = existsSync(CHROMIUM);
-const IMAGES = fileURLToPath(new URL("../../../docs/images/", import.meta.url));
+/**
+ * Where the screenshots go: the docs' images with UPDATE_SCREENSHOTS=1 (to refresh them), else a
+ * temp folder, so a test run leaves the working tree as it found it.
+ */
+const IMAGES = process.env.UPDATE_SCREENSHOTS
+  ? fileURLToPath(new URL("../../../docs/images/", import.meta.url))
+  : `${mkdtempSync(join(tmpdir(), "validibot-screens-"))}/`;
 
 if (!present && process.env.CI === "true") throw new Error(MISSING);
 if (!present) console.warn(`dashboard browser test skipped: ${MISSING}`);

@@ -13,6 +13,7 @@ import { type CallbackResult, deliverCallback } from "./deliver-callback";
 import { readExistingOutput } from "./existing-output";
 import { ExitCode } from "./exit-codes";
 import { errorMessage, type Logger, stderrLogger } from "./log";
+import { guardLogStreams } from "./log-stream-guard";
 import { assembleOutputEnvelope, fallbackOutputs } from "./output-envelope";
 import { identityOf } from "./output-identity";
 import { uploadOutputs } from "./output-uploads";
@@ -404,6 +405,7 @@ export async function runAttempt<I>(
   validator: Validator<I>,
   options: RunValidatorOptions = {},
 ): Promise<AttemptOutcome> {
+  guardLogStreams();
   const log = options.log ?? stderrLogger;
   const runtimeEnv = readRuntimeEnvironment(
     options.env ?? process.env,

@@ -15,6 +15,13 @@ interface KeyPosition {
   column: number;
 }
 
+/**
+ * The deepest nesting of objects and arrays read: 64 levels. Real models nest 6 at most; a field
+ * nested thousands deep would overflow the stack of anything that walks the document (turning a
+ * field into text, writing the working copy), so such a model is refused.
+ */
+const MAX_EPJSON_DEPTH = 64;
+
 /** Key positions of the first three levels: type -> name -> field. */
 interface KeyIndex {
   types: Map<
@@ -22,6 +29,8 @@ interface KeyIndex {
     { at: KeyPosition; names: Map<string, { at: KeyPosition; fields: Map<string, KeyPosition> }> }
   >;
   duplicates: { path: string[]; at: KeyPosition }[];
+  /** Where the nesting first passes `MAX_EPJSON_DEPTH`, or null. */
+  tooDeep: KeyPosition | null;
 }
 
 function pointer(parts: string[]): string {
@@ -34,7 +43,7 @@ function pointer(parts: string[]): string {
  * time; it assumes the text is valid JSON (JSON.parse has said so).
  */
 function indexKeys(text: string): KeyIndex {
-  const index: KeyIndex = { types: new Map(), duplicates: [] };
+  const index: KeyIndex = { types: new Map(), duplicates: [], tooDeep: null };
   const stack: { kind: "{" | "["; keys: Set<string> | null; expectKey: boolean }[] = [];
   const path: string[] = [];
   let line = 1;
@@ -44,10 +53,15 @@ function indexKeys(text: string): KeyIndex {
     if (ch === 10) {
       line++;
       lineStart = i + 1;
-    } else if (ch === 123 /* { */) {
-      stack.push({ kind: "{", keys: stack.length < 3 ? new Set() : null, expectKey: true });
-    } else if (ch === 91 /* [ */) {
-      stack.push({ kind: "[", keys: null, expectKey: false });
+    } else if (ch === 123 /* { */ || ch === 91 /* [ */) {
+      if (ch === 123) {
+        stack.push({ kind: "{", keys: stack.length < 3 ? new Set() : null, expectKey: true });
+      } else {
+        stack.push({ kind: "[", keys: null, expectKey: false });
+      }
+      if (stack.length > MAX_EPJSON_DEPTH && index.tooDeep === null) {
+        index.tooDeep = { line, column: i - lineStart + 1 };
+      }
     } else if (ch === 125 /* } */ || ch === 93 /* ] */) {
       stack.pop();
       path.length = Math.min(path.length, stack.length);
@@ -177,6 +191,16 @@ export function readEpJson(text: string): { model: ParsedModel; issues: EpJsonIs
     return { model: empty, issues };
   }
   const index = indexKeys(text);
+  if (index.tooDeep) {
+    issues.push({
+      code: "epjson_invalid_structure",
+      text: `The epJSON model nests objects and arrays more than ${MAX_EPJSON_DEPTH} levels deep; no EnergyPlus model does.`,
+      pointer: null,
+      line: index.tooDeep.line,
+      column: index.tooDeep.column,
+    });
+    return { model: empty, issues };
+  }
   for (const dup of index.duplicates) {
     issues.push({
       code: "duplicate_key",

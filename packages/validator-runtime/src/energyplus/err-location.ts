@@ -58,8 +58,15 @@ const PATTERNS: readonly ((text: string) => LocationHint | null)[] = [
   },
 ];
 
+/**
+ * How much of a message is searched for a location: its first 1,000 characters. EnergyPlus names
+ * the object early, and some patterns take time quadratic in the length searched.
+ */
+const HINT_SCAN_CHARS = 1000;
+
 /** Reads the object type, name, field or model line an EnergyPlus message mentions. */
-export function locationHint(text: string): LocationHint | null {
+export function locationHint(message: string): LocationHint | null {
+  const text = message.length > HINT_SCAN_CHARS ? message.slice(0, HINT_SCAN_CHARS) : message;
   const ipLine = /IDF line~\s*(\d+)/i.exec(text);
   for (const pattern of PATTERNS) {
     const hint = pattern(text);

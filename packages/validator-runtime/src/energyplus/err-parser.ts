@@ -50,6 +50,12 @@ export interface ErrParserOptions {
   tailLines?: number;
 }
 
+/**
+ * The longest message text kept: 64 Ki characters. Continuation lines past it are
+ * left out and the text ends with "…", so a message with endless `~~~` lines cannot exhaust memory.
+ */
+export const MAX_MESSAGE_CHARS = 64 * 1024;
+
 const MARKER = /^\*\*\s*(Warning|Severe|Fatal|~~~)\s*\*\*\s?(.*)$/;
 const COMPLETED =
   /EnergyPlus Completed Successfully--\s*(\d+)\s+Warning;\s*(\d+)\s+Severe Errors?(?:;\s*Elapsed Time=(.*))?/;
@@ -88,6 +94,8 @@ export class ErrParser {
     errLine: number;
     recurring: boolean;
     occurrences: number;
+    /** Length of the parts joined so far. */
+    chars: number;
   } | null = null;
   private dropped = 0;
   private lineNo = 0;
@@ -174,20 +182,32 @@ export class ErrParser {
         }
         if (RECURRING_STATS.test(piece)) return;
       }
+      if (this.open.chars > MAX_MESSAGE_CHARS) return;
+      this.open.chars += (this.open.chars > 0 ? 1 : 0) + piece.length;
       this.open.parts.push(piece);
       return;
     }
     this.close();
     const level = levelOf(word);
     if (!recurring) this.counts[level]++;
-    this.open = { level, parts: [body.trim()], errLine: this.lineNo, recurring, occurrences: 1 };
+    const first = body.trim();
+    this.open = {
+      level,
+      parts: [first],
+      errLine: this.lineNo,
+      recurring,
+      occurrences: 1,
+      chars: first.length,
+    };
   }
 
   private close(): void {
     const open = this.open;
     if (!open) return;
     this.open = null;
-    const text = open.parts.filter((p) => p !== "").join(" ");
+    const joined = open.parts.filter((p) => p !== "").join(" ");
+    const text =
+      joined.length > MAX_MESSAGE_CHARS ? `${joined.slice(0, MAX_MESSAGE_CHARS)}…` : joined;
     if (open.recurring) {
       // The summary repeats the first line of a message shown in full earlier, if it was.
       const first = open.parts[0] ?? "";
