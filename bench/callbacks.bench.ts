@@ -4,8 +4,10 @@
 // Run alone: npx tsx bench/callbacks.bench.ts   (part of `npm run bench`)
 import type { AddressInfo } from "node:net";
 import express from "express";
+import pg from "pg";
 import { callbackAudienceFor } from "../packages/sdk/src/auth/audience";
 import { GoogleIdTokenAuthenticator } from "../packages/sdk/src/auth/google-id-token";
+import { PostgresRunStore } from "../packages/sdk/src/store/postgres-store";
 import type { RunStore } from "../packages/sdk/src/store/types";
 import { callbackFor, outputFor, writeOutput } from "../packages/sdk/test/service/act-as-validator";
 import { ENERGYPLUS, SAMPLE_IDF, startHarness } from "../packages/sdk/test/service/harness";
@@ -111,13 +113,46 @@ export async function measureCallbacks(label: string, store?: RunStore): Promise
   }
 }
 
+const DATABASE_URL =
+  process.env.VALIDIBOT_BENCH_DATABASE_URL ??
+  process.env.VALIDIBOT_TEST_DATABASE_URL ??
+  "postgres://postgres@127.0.0.1:5432/test";
+
+/** The PostgreSQL row, in a schema of its own dropped afterwards; null when no database answers. */
+async function measurePostgres(): Promise<Figure[] | null> {
+  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 3000 });
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+  } catch {
+    return null;
+  }
+  const schema = `vbbench_${process.pid}`;
+  try {
+    return await measureCallbacks(
+      "PostgreSQL",
+      new PostgresRunStore({ connectionString: DATABASE_URL, schema }),
+    );
+  } finally {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  }
+}
+
 /** The benchmark as `npm run bench` runs it. */
 export async function run(): Promise<BenchResult> {
   const figures = await measureCallbacks("SQLite");
+  const postgres = await measurePostgres();
+  if (postgres) figures.push(...postgres);
   return {
     name: "callbacks",
     description: `${COUNT} callbacks, ${CONCURRENCY} at a time, each with a Google ID token (RS256 verified), a nonce check, output.json read from FilesystemStorage (3 findings, 1 metric) and one SQLite transaction; the baseline is a bare Express route parsing the same JSON body, run right before on the same machine.`,
     figures,
+    notes: postgres
+      ? [
+          `PostgreSQL at ${DATABASE_URL.replace(/\/\/[^@]*@/, "//")} (a local server, same machine).`,
+        ]
+      : [`No PostgreSQL answered at ${DATABASE_URL}: its row is missing.`],
   };
 }
 

@@ -15,10 +15,15 @@ import { RecordingLauncher } from "../packages/sdk/test/service/recording-launch
 import { type BenchResult, benchMain, compare, median } from "./lib/report";
 
 const OVERDUE = 100;
-const REPEATS = 5;
+const REPEATS = 9;
 const NOW = Date.parse("2026-06-01T00:00:00Z");
 
-function records(index: number, finished: boolean, tag: string): [RunRecord, AttemptRecord] {
+function records(
+  index: number,
+  finished: boolean,
+  tag: string,
+  storage = "bench",
+): [RunRecord, AttemptRecord] {
   const id = `${tag}-${index}`;
   const created = new Date(NOW - 86_400_000 + index).toISOString();
   const run: RunRecord = {
@@ -54,9 +59,9 @@ function records(index: number, finished: boolean, tag: string): [RunRecord, Att
     status: finished ? "COMPLETED" : "LAUNCHED",
     callback_id: `execution-attempt-${id}`,
     nonce_commitment: "0".repeat(64),
-    bundle_uri: `memory://bench/runs/org/${id}/attempts/att-${id}/`,
-    input_uri: `memory://bench/runs/org/${id}/attempts/att-${id}/input.json`,
-    output_uri: `memory://bench/runs/org/${id}/attempts/att-${id}/output.json`,
+    bundle_uri: `memory://${storage}/runs/org/${id}/attempts/att-${id}/`,
+    input_uri: `memory://${storage}/runs/org/${id}/attempts/att-${id}/input.json`,
+    output_uri: `memory://${storage}/runs/org/${id}/attempts/att-${id}/output.json`,
     input_sha256: "0".repeat(64),
     timeout_seconds: 60,
     launcher: "recording",
@@ -71,13 +76,14 @@ function records(index: number, finished: boolean, tag: string): [RunRecord, Att
   return [run, attempt];
 }
 
-/** Median time (ms) of reconcile() over OVERDUE fresh overdue runs among `finished` finished runs. */
-async function measure(finished: number): Promise<{ medianMs: number; endedPerPass: number }> {
+/** A service on a fresh SQLite file holding `finished` finished runs. */
+async function storeWith(finished: number) {
   const dir = mkdtempSync(join(tmpdir(), "validibot-bench-reconcile-"));
+  const name = `bench-${finished}`;
   const store = new SqliteRunStore({ path: join(dir, "runs.sqlite") });
   const service = await createValidationService({
     store,
-    storage: new MemoryStorage({ name: "bench" }),
+    storage: new MemoryStorage({ name }),
     launcher: new RecordingLauncher(),
     validators: [ENERGYPLUS],
     callbacks: {
@@ -86,29 +92,53 @@ async function measure(finished: number): Promise<{ medianMs: number; endedPerPa
     },
     now: () => new Date(NOW),
   });
+  for (let i = 0; i < finished; i += 1) await store.createRun(...records(i, true, "done", name));
+  return {
+    name,
+    store,
+    service,
+    close: async () => {
+      await service.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Median time (ms) of reconcile() over OVERDUE fresh overdue runs, for each store, the two
+ * measured alternately after a warm-up pass so neither gets a warmer process.
+ */
+async function measure(sizes: number[]): Promise<{ medianMs: number; endedPerPass: number }[]> {
+  const setups = [];
+  for (const size of sizes) setups.push(await storeWith(size));
   try {
-    for (let i = 0; i < finished; i += 1) await store.createRun(...records(i, true, "done"));
-    const times: number[] = [];
-    let ended = 0;
-    for (let repeat = 0; repeat < REPEATS; repeat += 1) {
-      for (let i = 0; i < OVERDUE; i += 1)
-        await store.createRun(...records(i, false, `late${repeat}`));
-      const t0 = performance.now();
-      const summary = await service.reconcile();
-      times.push(performance.now() - t0);
-      ended = summary.timedOut;
+    const times: number[][] = sizes.map(() => []);
+    const ended: number[] = sizes.map(() => 0);
+    for (let repeat = 0; repeat <= REPEATS; repeat += 1) {
+      for (const [index, setup] of setups.entries()) {
+        for (let i = 0; i < OVERDUE; i += 1)
+          await setup.store.createRun(...records(i, false, `late${repeat}`, setup.name));
+        const t0 = performance.now();
+        const summary = await setup.service.reconcile();
+        if (repeat > 0) times[index]?.push(performance.now() - t0);
+        ended[index] = summary.timedOut;
+      }
     }
-    return { medianMs: median(times), endedPerPass: ended };
+    return sizes.map((_, index) => ({
+      medianMs: median(times[index] ?? []),
+      endedPerPass: ended[index] ?? 0,
+    }));
   } finally {
-    await service.close();
-    rmSync(dir, { recursive: true, force: true });
+    for (const setup of setups) await setup.close();
   }
 }
 
 /** The benchmark as `npm run bench` runs it. */
 export async function run(): Promise<BenchResult> {
-  const small = await measure(1_000);
-  const large = await measure(100_000);
+  const [small, large] = (await measure([1_000, 100_000])) as [
+    { medianMs: number; endedPerPass: number },
+    { medianMs: number; endedPerPass: number },
+  ];
   if (small.endedPerPass !== OVERDUE || large.endedPerPass !== OVERDUE) {
     throw new Error(
       `reconcile ended ${small.endedPerPass} and ${large.endedPerPass} runs, expected ${OVERDUE}`,
@@ -116,7 +146,7 @@ export async function run(): Promise<BenchResult> {
   }
   return {
     name: "reconcile",
-    description: `One reconcile() pass ending ${OVERDUE} overdue runs (SQLite), median of ${REPEATS}, with 100,000 finished runs in the store, against the same pass with 1,000 finished runs. A ratio near 1 means the cost follows the overdue runs, not all runs.`,
+    description: `One reconcile() pass ending ${OVERDUE} overdue runs (SQLite), median of ${REPEATS} after a warm-up pass, alternating the two stores, with 100,000 finished runs in the store, against the same pass with 1,000 finished runs. A ratio near 1 means the cost follows the overdue runs, not all runs.`,
     figures: [
       compare(
         "reconcile pass, 100,000 finished runs",

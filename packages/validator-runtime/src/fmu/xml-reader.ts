@@ -148,6 +148,7 @@ export function modelDescriptionParser(): XMLParser {
     htmlEntities: false,
     parseAttributeValue: false,
     parseTagValue: false,
+    trimValues: false,
     ignoreDeclaration: true,
     ignorePiTags: true,
     captureMetaData: true,

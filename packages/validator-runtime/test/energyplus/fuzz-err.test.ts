@@ -43,7 +43,7 @@ function expectSoundReport(report: ErrReport, model: ParsedModel | null, maxMess
     expect(["warning", "severe", "fatal"]).toContain(message.level);
     expect(message.errLine).toBeGreaterThanOrEqual(1);
     expect(message.errLine).toBeLessThanOrEqual(report.lines);
-    expect(message.occurrences).toBeGreaterThanOrEqual(1);
+    expect(message.occurrences).toBeGreaterThanOrEqual(0);
     expect(message.text.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS + 1);
   }
   const findings = errFindings(report, model);
@@ -353,7 +353,8 @@ describe("parseErrFile on files", () => {
           const report = await parseBytes(Buffer.from(text));
           expectSoundReport(report, null);
           expect(report.markerCounts.severe).toBe(1);
-          expect(report.messages.map((m) => m.level)).toEqual(["warning", "severe"]);
+          expect(report.messages.map((m) => m.level).slice(0, 2)).toEqual(["warning", "severe"]);
+          expect(report.markerCounts.warning).toBe(end ? 2 : 1);
           expect(report.lines).toBe(end ? 3 : 2);
         },
       ),

@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { type Dirent, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { AttemptRecord } from "@validibot/sdk";
 import type { StorageAdapter } from "@validibot/sdk/storage";
@@ -24,7 +24,7 @@ export async function bundleObjects(
  * temporary files): a failed write must leave none behind, listed or not.
  */
 export function tempFilesUnder(root: string): string[] {
-  let entries: import("node:fs").Dirent[];
+  let entries: Dirent[];
   try {
     entries = readdirSync(root, { recursive: true, withFileTypes: true });
   } catch {

@@ -17,6 +17,8 @@ import { type RunStore, SqliteRunStore } from "@validibot/sdk/store";
 import express from "express";
 import type { ValidatorDefinition } from "../../../src/validators";
 import { ENERGYPLUS, WORKER_KEY } from "../../service/harness";
+import type { ReportModel } from "./fixtures/report-validator";
+import { freePort } from "./host-process";
 import { faultFixture, REPO_ROOT, RUNTIME_CLI } from "./paths";
 import { TAG_VARIABLE } from "./processes";
 
@@ -151,17 +153,13 @@ export function runtimeCliLauncher(
 }
 
 /** A `model` file for `REPORT`. */
-export function reportModel(model: import("./fixtures/report-validator").ReportModel) {
+export function reportModel(model: ReportModel) {
   return { port_key: "model", name: "model.json", body: JSON.stringify(model) };
 }
 
 /** A callback URL nothing listens on: a port that was free a moment ago. */
 export async function closedCallbackUrl(): Promise<string> {
-  const server = express().listen(0, "127.0.0.1");
-  await new Promise<void>((resolve) => server.once("listening", resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}/api/v1/validation-callbacks/`;
+  return `http://127.0.0.1:${await freePort()}/api/v1/validation-callbacks/`;
 }
 
 /** POSTs a callback body to an endpoint with the suite's Worker-Key; the answer's status and body. */
