@@ -63,14 +63,12 @@ export function median(values: number[]): number {
   return percentile(values, 50);
 }
 
-const fmt = (n: number | undefined) =>
-  n === undefined || Number.isNaN(n)
-    ? ""
-    : Math.abs(n) >= 100
-      ? n.toFixed(0)
-      : Math.abs(n) >= 10
-        ? n.toFixed(1)
-        : n.toFixed(3);
+function fmt(n: number | undefined): string {
+  if (n === undefined || Number.isNaN(n)) return "";
+  if (Number.isInteger(n)) return String(n);
+  const abs = Math.abs(n);
+  return abs >= 100 ? n.toFixed(0) : abs >= 10 ? n.toFixed(1) : n.toFixed(3);
+}
 
 /** A Markdown table of a result's figures. */
 export function toMarkdown(result: BenchResult): string {

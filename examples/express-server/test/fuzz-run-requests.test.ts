@@ -6,7 +6,8 @@ import { SAMPLE_IDF, startTestServer, type TestServer } from "./support/test-ser
 const RUNS = { numRuns: 80 };
 
 let t: TestServer;
-let created = 0;
+/** Ids of the runs answered 201. */
+const created = new Set<string>();
 
 beforeAll(async () => {
   t = await startTestServer({ VALIDIBOT_MAX_UPLOAD_BYTES: "4096" });
@@ -14,7 +15,10 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 /** Every answer is the contract's: a success body, or an error body whose status is its code's, never a 5xx. */
-async function expectContractAnswer(response: Response, success: { status: number; parse: (body: unknown) => unknown }) {
+async function expectContractAnswer(
+  response: Response,
+  success: { status: number; parse: (body: unknown) => unknown },
+) {
   const body: unknown = await response.json();
   if (response.status === success.status) {
     success.parse(body);
@@ -28,10 +32,36 @@ async function expectContractAnswer(response: Response, success: { status: numbe
 
 // Raw multipart bodies, so the framing itself can be wrong.
 
-const part = fc.record({
-  name: fc.constantFrom("validator", "inputs", "primary_model", "weather_file", "fmu", "x", "", 'a"b'),
+interface Part {
+  name: string;
+  filename: string | null;
+  type: string | null;
+  data: string;
+}
+
+const part: fc.Arbitrary<Part> = fc.record({
+  name: fc.constantFrom(
+    "validator",
+    "inputs",
+    "primary_model",
+    "weather_file",
+    "fmu",
+    "x",
+    "",
+    'a"b',
+  ),
   filename: fc.option(
-    fc.constantFrom("model.idf", "w.epw", "unit.fmu", "../../etc/passwd", "", "a/b.idf", "é😀.idf", "x\\y.idf", "m.txt"),
+    fc.constantFrom(
+      "model.idf",
+      "w.epw",
+      "unit.fmu",
+      "../../etc/passwd",
+      "",
+      "a/b.idf",
+      "é😀.idf",
+      "x\\y.idf",
+      "m.txt",
+    ),
     { nil: null },
   ),
   type: fc.option(
@@ -46,13 +76,24 @@ const part = fc.record({
     { nil: null },
   ),
   data: fc.oneof(
-    fc.constantFrom("energyplus", "fmu", "nope", "", "{}", '{"run_simulation":"yes"}', "[1,2]", "{", "null", SAMPLE_IDF),
+    fc.constantFrom(
+      "energyplus",
+      "fmu",
+      "nope",
+      "",
+      "{}",
+      '{"run_simulation":"yes"}',
+      "[1,2]",
+      "{",
+      "null",
+      SAMPLE_IDF,
+    ),
     fc.string({ unit: "binary", maxLength: 40 }),
     fc.integer({ min: 4000, max: 6000 }).map((n) => "x".repeat(n)),
   ),
 });
 
-function multipart(boundary: string, parts: fc.infer<typeof part>[], close: boolean): Buffer {
+function multipart(boundary: string, parts: Part[], close: boolean): Buffer {
   const chunks: Buffer[] = [];
   for (const p of parts) {
     let head = `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"`;
@@ -65,22 +106,49 @@ function multipart(boundary: string, parts: fc.infer<typeof part>[], close: bool
   return Buffer.concat(chunks);
 }
 
-const upload = fc.record({
-  parts: fc.array(part, { maxLength: 5 }),
-  close: fc.boolean(),
-  contentType: fc.constantFrom(
-    "multipart/form-data; boundary=BOUNDARY",
-    "multipart/form-data; boundary=OTHER",
-    "multipart/form-data",
-    'multipart/form-data; boundary="BOUNDARY"; charset=utf-8',
-    "application/json",
-    "text/plain",
-  ),
-  cut: fc.option(fc.nat(), { nil: null }),
-});
+/** The parts of a good energyplus submission, which the other parts and the cut may spoil. */
+const GOOD_PARTS: Part[] = [
+  { name: "validator", filename: null, type: null, data: "energyplus" },
+  { name: "inputs", filename: null, type: null, data: "{}" },
+  {
+    name: "primary_model",
+    filename: "model.idf",
+    type: "application/octet-stream",
+    data: SAMPLE_IDF,
+  },
+];
+
+const GOOD_TYPES = [
+  "multipart/form-data; boundary=BOUNDARY",
+  'multipart/form-data; boundary="BOUNDARY"; charset=utf-8',
+];
+
+const upload = fc.oneof(
+  fc.record({
+    parts: fc.array(part, { maxLength: 5 }),
+    close: fc.boolean(),
+    contentType: fc.constantFrom(
+      ...GOOD_TYPES,
+      "multipart/form-data; boundary=OTHER",
+      "multipart/form-data",
+      "application/json",
+      "text/plain",
+    ),
+    cut: fc.option(fc.nat(), { nil: null }),
+  }),
+  // Mostly good submissions, which an extra part, a missing one or a cut may spoil.
+  fc.record({
+    parts: fc
+      .tuple(fc.subarray(GOOD_PARTS, { minLength: 2 }), fc.array(part, { maxLength: 1 }))
+      .map(([good, extra]) => [...good, ...extra]),
+    close: fc.constant(true),
+    contentType: fc.constantFrom(...GOOD_TYPES),
+    cut: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.nat() }),
+  }),
+);
 
 describe("the runs API on arbitrary requests", () => {
-  it("answers any multipart upload with a run or a contract error, and creates a run only on 201", async () => {
+  it("answers any multipart upload with a run or a contract error; a run refused mid-stream ends FAILED", async () => {
     await fc.assert(
       fc.asyncProperty(upload, async (u) => {
         let body = multipart("BOUNDARY", u.parts, u.close);
@@ -90,30 +158,57 @@ describe("the runs API on arbitrary requests", () => {
           headers: { "content-type": u.contentType },
           body,
         });
-        if (await expectContractAnswer(response, { status: 201, parse: (b) => Run.parse(b) })) {
-          created += 1;
-        }
+        await expectContractAnswer(response, {
+          status: 201,
+          parse: (b) => created.add(Run.parse(b).id),
+        });
       }),
       RUNS,
     );
-    let listed = 0;
+    // A streamed upload can fail after its run was created (a later part is bad, the form is cut
+    // short): that run is kept, ended FAILED / VALIDATION_FAILED, never left open or launched.
+    const listed = new Map<string, Run>();
     let cursor: string | null = null;
     do {
       const response = await fetch(
         `${t.url}/api/v1/validation-runs?limit=200${cursor ? `&cursor=${cursor}` : ""}`,
       );
       const page = RunPage.parse(await response.json());
-      listed += page.items.length;
+      for (const run of page.items) listed.set(run.id, run);
       cursor = page.next_cursor;
     } while (cursor);
-    expect(listed).toBe(created);
+    for (const id of created) expect(listed.has(id)).toBe(true);
+    for (const run of listed.values()) {
+      if (created.has(run.id)) continue;
+      expect({ status: run.status, category: run.error_category, started: run.started_at }).toEqual(
+        {
+          status: "FAILED",
+          category: "VALIDATION_FAILED",
+          started: null,
+        },
+      );
+    }
   });
 
   it("answers any list query with a page or invalid_request", async () => {
     const pair = fc.tuple(
       fc.constantFrom("status", "limit", "cursor", "x", "status[]", "__proto__"),
       fc.oneof(
-        fc.constantFrom("PENDING", "SUCCEEDED", "nope", "0", "1", "200", "201", "-1", "1e2", "", "%", "%ZZ", "%00"),
+        fc.constantFrom(
+          "PENDING",
+          "SUCCEEDED",
+          "nope",
+          "0",
+          "1",
+          "200",
+          "201",
+          "-1",
+          "1e2",
+          "",
+          "%",
+          "%ZZ",
+          "%00",
+        ),
         fc.constantFrom("eyJ4IjoxfQ", "WyIyMDI2IiwieCJd", "bm90IGpzb24", "W10"),
         fc.string({ unit: "binary-ascii", maxLength: 12 }).map(encodeURIComponent),
       ),
@@ -159,10 +254,19 @@ describe("the runs API on arbitrary requests", () => {
       fc.constant(null),
     );
     const body = fc.oneof(
-      fc.dictionary(
-        fc.constantFrom("run_id", "callback_id", "callback_nonce", "status", "result_uri", "extra"),
-        value,
-      ).map((o) => JSON.stringify(o)),
+      fc
+        .dictionary(
+          fc.constantFrom(
+            "run_id",
+            "callback_id",
+            "callback_nonce",
+            "status",
+            "result_uri",
+            "extra",
+          ),
+          value,
+        )
+        .map((o) => JSON.stringify(o)),
       fc.json(),
       fc.string({ unit: "binary", maxLength: 200 }),
     );

@@ -2,35 +2,15 @@ import { randomUUID } from "node:crypto";
 import { Run } from "@validibot/contracts";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { dropSchema, skipWithoutPostgres, TEST_DATABASE_URL } from "../../../test-support/postgres";
 import { postRun, runForm, SAMPLE_IDF, startTestServer } from "./support/test-server";
 
-const url = process.env.VALIDIBOT_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-
-async function unreachable(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  client.on("error", () => undefined);
-  try {
-    await client.connect();
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const why = await unreachable();
-// As the SDK's PostgreSQL tests: outside CI a missing database skips, saying so; in CI it must run.
-const skip = why !== null && !process.env.CI;
-if (skip) console.warn(`DATABASE_URL server test skipped: no database at ${url} (${why}).`);
+const url = TEST_DATABASE_URL;
+const skip = await skipWithoutPostgres("The DATABASE_URL server test");
 const schema = `vbserver_${process.pid}_${randomUUID().slice(0, 8)}`;
 
 afterAll(async () => {
-  if (skip) return;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await admin.end();
+  if (!skip) await dropSchema(schema);
 });
 
 describe.skipIf(skip)("DATABASE_URL", () => {

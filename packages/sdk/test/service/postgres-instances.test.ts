@@ -2,32 +2,19 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  dropSchema,
+  skipWithoutPostgres,
+  TEST_DATABASE_URL,
+} from "../../../../test-support/postgres";
 import { PostgresRunStore } from "../../src/store/postgres-store";
 import { callbackFor, outputFor, writeOutput } from "./act-as-validator";
 import { ENERGYPLUS, type Harness, SAMPLE_IDF, startHarness } from "./harness";
 import { RecordingLauncher } from "./recording-launcher";
 
-const url = process.env.VALIDIBOT_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-
-async function unreachable(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  client.on("error", () => undefined);
-  try {
-    await client.connect();
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const why = await unreachable();
-// Outside CI a missing database skips these tests, saying so; in CI they must run.
-const skip = why !== null && !process.env.CI;
-if (skip) console.warn(`PostgreSQL service tests skipped: no database at ${url} (${why}).`);
+const url = TEST_DATABASE_URL;
+const skip = await skipWithoutPostgres("The PostgreSQL service tests");
 
 const schema = `vbsvc_${process.pid}_${randomUUID().slice(0, 8)}`;
 let dir: string;
@@ -61,11 +48,7 @@ afterEach(async () => {
 });
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
-  if (skip) return;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await admin.end();
+  if (!skip) await dropSchema(schema);
 });
 
 describe.skipIf(skip)("two service instances sharing PostgreSQL", () => {

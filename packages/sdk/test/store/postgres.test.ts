@@ -2,36 +2,15 @@ import { randomUUID } from "node:crypto";
 import { POSTGRES_MIGRATIONS, PostgresRunStore } from "@validibot/sdk/store";
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { skipWithoutPostgres, TEST_DATABASE_URL } from "../../../../test-support/postgres";
 import type { RunRecord } from "../../src/model";
 import type { RunChange } from "../../src/store/types";
 import { nextChange, runStoreConformance } from "./conformance";
 import { at, makeAttempt, makeCompletion, makeRun } from "./fixtures";
 
-const url = process.env.VALIDIBOT_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-
-async function reachable(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  client.on("error", () => undefined);
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const unreachable = await reachable();
+const url = TEST_DATABASE_URL;
 // Outside CI a missing database skips these tests, saying so; in CI they run and fail.
-const skip = unreachable !== null && !process.env.CI;
-if (skip) {
-  console.warn(
-    `PostgreSQL tests skipped: no database at ${url} (${unreachable}). ` +
-      "Start PostgreSQL or set VALIDIBOT_TEST_DATABASE_URL; in CI they run.",
-  );
-}
+const skip = await skipWithoutPostgres("The PostgresRunStore tests");
 
 /** Every schema this file makes starts with this, and all are dropped after it. */
 const prefix = `vbtest_${process.pid}_${randomUUID().slice(0, 8)}`;
