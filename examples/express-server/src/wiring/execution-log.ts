@@ -54,6 +54,11 @@ export class ExecutionLog {
       return;
     }
     const stderr = status.stderrTail ? status.stderrTail.slice(-TAIL_CHARS) : null;
+    if (status.state === "cancelled") {
+      // Stopped on purpose (a cancel, or the server shutting down): not a failure.
+      this.#logger.info({ ...fields, detail: status.detail ?? null }, "validator process stopped");
+      return;
+    }
     this.#logger.warn(
       { ...fields, detail: status.detail ?? null, stderr_tail: stderr },
       "validator process failed",
