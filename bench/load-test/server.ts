@@ -70,8 +70,10 @@ function listen(server: Server, backlog: number): Promise<number> {
 /**
  * The reference server's HTTP surface in mock mode (its settings and validators, its runs API
  * router and error handling, the SDK's callback router, SQLite and files under `dataDir`), with
- * a `RecordingLauncher` in place of `MockLauncher`: `createServer` takes no launcher, and the
- * load test must be the one that posts the callbacks. Listens on 127.0.0.1 only.
+ * a `RecordingLauncher` in place of `MockLauncher`, since the load test must be the one that
+ * posts the callbacks. Assembled here rather than through `createServer({ launcher })` because
+ * the test also needs a listen backlog for 1,000 simultaneous connections and a tap on every
+ * `internal_error`. Listens on 127.0.0.1 only.
  */
 export async function startLoadServer(dataDir: string, backlog = 4096): Promise<LoadServer> {
   const settings = loadSettings({

@@ -1,7 +1,13 @@
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ValidibotError } from "@validibot/contracts";
-import type { RunStore, StorageAdapter, ValidationService } from "@validibot/sdk";
+import type {
+  Launcher,
+  LauncherResolver,
+  RunStore,
+  StorageAdapter,
+  ValidationService,
+} from "@validibot/sdk";
 import { callbackRouter, sendError } from "@validibot/sdk/express";
 import express, { type Express } from "express";
 import { type Logger, pino } from "pino";
@@ -20,6 +26,11 @@ import { buildService } from "./wiring/build-service";
 export interface CreateServerOptions {
   /** The pino logger. Default: a new one at `settings.logLevel`, JSON lines on stdout. */
   logger?: Logger;
+  /**
+   * Launches every validator instead of the launchers the mode and config file choose (a host's
+   * own launcher or registry, or a recording launcher in load tests). Default: the mode's.
+   */
+  launcher?: Launcher | LauncherResolver;
 }
 
 /** A listening server. */
@@ -98,7 +109,7 @@ export async function createServer(
   let port = settings.port;
   if (settings.publicUrl === null && port === 0) port = await freePort(settings.host);
   const publicUrl = settings.publicUrl ?? localUrl(settings.host, port);
-  const parts = await buildService(settings, publicUrl, logger);
+  const parts = await buildService(settings, publicUrl, logger, options.launcher);
   const { service, store } = parts;
   const feed = new RunFeed(service, store);
   const events = new EventsRoute(feed, (id) => service.getRunView(id));

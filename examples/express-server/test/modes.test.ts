@@ -1,6 +1,7 @@
 import { CALLBACK_PATH, ErrorBody } from "@validibot/contracts";
 import { createValidibotClient } from "@validibot/sdk/client";
 import { describe, expect, it } from "vitest";
+import { RecordingLauncher } from "../../../packages/sdk/test/service/recording-launcher";
 import { SAMPLE_IDF, startTestServer } from "./support/test-server";
 
 describe("local mode (the embedded default)", () => {
@@ -26,6 +27,25 @@ describe("local mode (the embedded default)", () => {
         expect(findings.length, run.validator_id).toBeGreaterThan(0);
       }
       expect((await client.getRun(fmu.id)).status).toBe("FAILED");
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe("a launcher of the host's own (CreateServerOptions.launcher)", () => {
+  it("launches every validator instead of the mode's launchers", async () => {
+    const launcher = new RecordingLauncher("host-own");
+    const t = await startTestServer({ VALIDIBOT_MODE: "local" }, { launcher });
+    try {
+      const client = createValidibotClient({ baseUrl: t.url });
+      const run = await client.submitRun({
+        validator: "energyplus",
+        files: [{ port_key: "primary_model", name: "model.idf", data: SAMPLE_IDF }],
+      });
+      expect(run.status).toBe("RUNNING");
+      expect(launcher.launches.map((l) => l.request.run.id)).toEqual([run.id]);
+      expect(launcher.last.inputUri).toMatch(/^file:\/\/.+\/input\.json$/);
     } finally {
       await t.close();
     }

@@ -8,6 +8,8 @@ import {
   FilesystemStorage,
   GcsStorage,
   GoogleIdTokenAuthenticator,
+  type Launcher,
+  type LauncherResolver,
   PostgresRunStore,
   type RunStore,
   SqliteRunStore,
@@ -68,12 +70,14 @@ function buildAuthenticator(
  * Builds the validation service of the settings: store (SQLite under the data folder, or
  * PostgreSQL), storage (files under the data folder, or GCS in production), launchers for the
  * mode, callback authentication (Worker-Key, or Google ID tokens in production), pino logging.
- * `publicUrl` is the base URL validators reach this server at.
+ * `publicUrl` is the base URL validators reach this server at; `launcherOverride` replaces the
+ * mode's launchers (a host's own launcher, or a recorder in tests).
  */
 export async function buildService(
   settings: ServerSettings,
   publicUrl: string,
   logger: Logger,
+  launcherOverride?: Launcher | LauncherResolver,
 ): Promise<ServiceParts> {
   await mkdir(settings.dataDir, { recursive: true });
   const workerKey =
@@ -83,7 +87,9 @@ export async function buildService(
   const callbackUrl = `${publicUrl}${CALLBACK_PATH}`;
   const store = buildStore(settings);
   const storage = buildStorage(settings);
-  const launcher = buildLaunchers(settings, workerKey, logger.child({ component: "launcher" }));
+  const launcher =
+    launcherOverride ??
+    buildLaunchers(settings, workerKey, logger.child({ component: "launcher" }));
   const service = await createValidationService({
     store,
     storage,

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import {
+  type CreateServerOptions,
   createServer,
   loadSettings,
   type RunningServer,
@@ -23,7 +24,10 @@ export interface TestServer {
  * Starts the server on a free port, in mock mode unless `env` says otherwise, with quick mock
  * results that always succeed, no reconcile loop and a silent logger. `env` overrides any of it.
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: Omit<CreateServerOptions, "logger"> = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "validibot-server-"));
   const settings = loadSettings(
     {
@@ -37,7 +41,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     },
     { cwd: dir },
   );
-  const server = await createServer(settings, { logger: pino({ level: "silent" }) });
+  const server = await createServer(settings, { ...options, logger: pino({ level: "silent" }) });
   const running = await server.start();
   return {
     server,
