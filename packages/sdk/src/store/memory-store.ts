@@ -229,18 +229,21 @@ export class MemoryRunStore implements RunStore {
     const existing = this.#receipts.get(done.callback_id);
     if (existing?.state === "processed") return copy(run);
 
+    // A result for a run that has moved on is recorded as late; it changes nothing else.
+    const late = done.runPatch !== null && !done.expectRunStatus.includes(run.status);
     const now = new Date().toISOString();
     this.#receipts.set(done.callback_id, {
       callback_id: done.callback_id,
       run_id: done.run_id,
       attempt_id: done.attempt_id,
       state: "processed",
-      outcome: done.outcome,
+      outcome: late ? "late_callback_ignored" : done.outcome,
       claimed_at: existing?.claimed_at ?? now,
       processed_at: now,
     });
+    if (late) return copy(run);
     let after = run;
-    if (done.runPatch && done.expectRunStatus.includes(run.status)) {
+    if (done.runPatch) {
       after = { ...run, ...done.runPatch };
       this.#putRun(after);
     }

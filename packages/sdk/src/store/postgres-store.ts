@@ -326,18 +326,26 @@ export class PostgresRunStore implements RunStore {
       const existing = await this.#receipt(c, done.callback_id, " FOR UPDATE");
       if (existing?.state === "processed") return run;
 
+      const patched = done.runPatch
+        ? await this.#patchRun(c, done.run_id, done.runPatch, done.expectRunStatus)
+        : run;
+      // A result for a run that has moved on is recorded as late; it changes nothing else.
+      const late = patched === null;
       await c.query(
         `INSERT INTO ${this.#s}.callback_receipts
            (callback_id, run_id, attempt_id, state, outcome, claimed_at, processed_at)
          VALUES ($1, $2, $3, 'processed', $4, clock_timestamp(), clock_timestamp())
          ON CONFLICT (callback_id) DO UPDATE SET
            state = 'processed', outcome = excluded.outcome, processed_at = excluded.processed_at`,
-        [done.callback_id, done.run_id, done.attempt_id, done.outcome],
+        [
+          done.callback_id,
+          done.run_id,
+          done.attempt_id,
+          late ? "late_callback_ignored" : done.outcome,
+        ],
       );
-      const after =
-        (done.runPatch &&
-          (await this.#patchRun(c, done.run_id, done.runPatch, done.expectRunStatus))) ??
-        run;
+      const after = patched ?? run;
+      if (late) return after;
       if (done.attemptPatch) await this.#patchAttempt(c, done.attempt_id, done.attemptPatch);
       await this.#insertResults(c, FINDINGS, done.findings);
       await this.#insertResults(c, METRICS, done.metrics);

@@ -74,6 +74,9 @@ function insertSql(table: TableSpec, onConflict = ""): string {
 
 const RESULTS_CONFLICT = " ON CONFLICT (run_id, attempt_id, seq) DO NOTHING";
 
+/** The receipt outcome of a result whose run was no longer in an expected status. */
+const LATE_OUTCOME = "late_callback_ignored";
+
 /** The query behind `listOverdueRuns`, once per active status; served by `runs_status_deadline_idx`. */
 export const SQLITE_OVERDUE_SQL =
   "SELECT * FROM runs WHERE status = ? AND deadline_at < ? ORDER BY deadline_at, id LIMIT ?";
@@ -289,6 +292,11 @@ export class SqliteRunStore implements RunStore {
       this.#checkCallback(done);
       if (this.#receipt(done.callback_id)?.state === "processed") return run;
 
+      const patched = done.runPatch
+        ? this.#patchRun(done.run_id, done.runPatch, done.expectRunStatus)
+        : run;
+      // A result for a run that has moved on is recorded as late; it changes nothing else.
+      const late = patched === null;
       const now = new Date().toISOString();
       this.#run(
         `INSERT INTO callback_receipts
@@ -296,10 +304,17 @@ export class SqliteRunStore implements RunStore {
          VALUES (?, ?, ?, 'processed', ?, ?, ?)
          ON CONFLICT (callback_id) DO UPDATE SET
            state = 'processed', outcome = excluded.outcome, processed_at = excluded.processed_at`,
-        [done.callback_id, done.run_id, done.attempt_id, done.outcome, now, now],
+        [
+          done.callback_id,
+          done.run_id,
+          done.attempt_id,
+          late ? LATE_OUTCOME : done.outcome,
+          now,
+          now,
+        ],
       );
-      const after =
-        (done.runPatch && this.#patchRun(done.run_id, done.runPatch, done.expectRunStatus)) ?? run;
+      const after = patched ?? run;
+      if (late) return after;
       if (done.attemptPatch) this.#patchAttempt(done.attempt_id, done.attemptPatch);
       for (const finding of done.findings) {
         this.#run(insertSql(FINDINGS, RESULTS_CONFLICT), toRow(FINDINGS, finding));

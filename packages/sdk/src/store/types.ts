@@ -41,8 +41,10 @@ export interface CallbackCompletion {
   /** `accepted` or `late_callback_ignored`. */
   outcome: string;
   /**
-   * The run's new fields, applied only if the run is still in one of `expectRunStatus`
-   * (so a terminal run is never changed). Null: leave the run alone.
+   * The run's new fields, applied only if the run is still in one of `expectRunStatus` (so a
+   * terminal run is never changed). When they are not applied, the result is late: the receipt
+   * is recorded with the outcome `late_callback_ignored`, and neither `attemptPatch` nor the
+   * findings, metrics and artifacts are written. Null: leave the run alone (results are written).
    */
   runPatch: Partial<RunRecord> | null;
   expectRunStatus: RunStatus[];

@@ -519,6 +519,24 @@ export function runStoreConformance(name: string, harness: StoreHarness): void {
         });
       });
 
+      it("records a result that comes after the run moved on as late, and writes none of it", async () => {
+        const store = await open();
+        const { run, attempt } = await seed(store, { status: "TIMED_OUT", finished_at: at(2) });
+        const completion = makeCompletion(attempt, { expectRunStatus: ["RUNNING"] });
+        expect(completion.findings.length).toBeGreaterThan(0);
+        const after = await store.completeCallback(completion);
+        expect(after).toEqual(run);
+        expect(await store.getRun(run.id)).toEqual(run);
+        expect(await store.getAttempt(attempt.id)).toEqual(attempt);
+        expect(await store.listFindings(run.id)).toEqual([]);
+        expect(await store.listMetrics(run.id)).toEqual([]);
+        expect(await store.listArtifacts(run.id)).toEqual([]);
+        expect(await store.getReceipt(attempt.callback_id)).toMatchObject({
+          state: "processed",
+          outcome: "late_callback_ignored",
+        });
+      });
+
       it("applies a callback once, however often and concurrently it is completed", async () => {
         const store = await open();
         const { run, attempt } = await seed(store, { status: "RUNNING" });
