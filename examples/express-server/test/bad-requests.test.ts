@@ -102,11 +102,15 @@ describe("bad run submissions get a 4xx with a stable code", () => {
     const response = await post(
       runForm("energyplus", [idf, { port: "weather_file", name: "huge.epw", data: big }]),
     );
-    await expectError(response, 413, "payload_too_large");
+    expect(response.status).toBe(413);
+    const body = ErrorBody.parse(await response.json());
+    expect(body.code).toBe("payload_too_large");
     const page = RunPage.parse(
       await (await fetch(`${t.url}/api/v1/validation-runs?limit=1`)).json(),
     );
     expect(page.items[0]).toMatchObject({ status: "FAILED", error_category: "VALIDATION_FAILED" });
+    // the error names the run it had created, so the client can look it up
+    expect(body.run_id).toBe(page.items[0]?.id);
   });
 
   it("inputs that are not JSON: 400 invalid_json", async () => {

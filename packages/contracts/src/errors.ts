@@ -91,8 +91,16 @@ export function httpStatusOf(code: ErrorCode): number {
   return ERROR_HTTP_STATUS[code];
 }
 
-/** The one error body every HTTP endpoint answers with: a stable code and a message for people. */
-export const ErrorBody = z.object({ code: ErrorCode, message: z.string() });
+/**
+ * The one error body every HTTP endpoint answers with: a stable code and a message for people,
+ * and `run_id` when the request had already created a run before it failed (a file over its
+ * limit found mid-upload), so the client can look that run up.
+ */
+export const ErrorBody = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  run_id: z.string().optional(),
+});
 /** The one error body every HTTP endpoint answers with. */
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
@@ -122,9 +130,12 @@ export class ValidibotError extends Error {
     return httpStatusOf(this.code);
   }
 
-  /** This error as the HTTP error body. */
+  /** This error as the HTTP error body (with `details.run_id` when there is one). */
   toBody(): ErrorBody {
-    return { code: this.code, message: this.message };
+    const runId = this.details?.run_id;
+    return typeof runId === "string"
+      ? { code: this.code, message: this.message, run_id: runId }
+      : { code: this.code, message: this.message };
   }
 }
 

@@ -49,7 +49,10 @@ export function createRunHandler(service: ValidationService) {
     } catch (error) {
       upload.discard(res);
       if (isValidibotError(error) && error.code === "storage_size_exceeded") {
-        throw new ValidibotError("payload_too_large", error.message, { cause: error });
+        throw new ValidibotError("payload_too_large", error.message, {
+          cause: error,
+          ...(error.details ? { details: error.details } : {}),
+        });
       }
       throw error;
     }

@@ -9,12 +9,16 @@ function snippetOf(body: unknown): string {
 /**
  * The `ValidibotError` of an error answer: the contract's error body (`{ code, message }`) as
  * is, or `unexpected_response` when the body is not one (a proxy's HTML page, a newer server's
- * unknown code). `details.status` holds the HTTP status either way.
+ * unknown code). `details.status` holds the HTTP status either way, and `details.run_id` the run
+ * a failed submission had already created, when the server names one.
  */
 export function errorFromResponse(status: number, body: unknown): ValidibotError {
   const parsed = ErrorBody.safeParse(body);
   if (parsed.success) {
-    return new ValidibotError(parsed.data.code, parsed.data.message, { details: { status } });
+    const { code, message, run_id } = parsed.data;
+    return new ValidibotError(code, message, {
+      details: run_id === undefined ? { status } : { status, run_id },
+    });
   }
   return new ValidibotError(
     "unexpected_response",

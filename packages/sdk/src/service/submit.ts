@@ -174,7 +174,13 @@ export async function submitRun(
       category: clientFault ? "VALIDATION_FAILED" : "SYSTEM_ERROR",
       message,
     });
-    if (clientFault) throw error;
+    if (clientFault) {
+      // The run exists (FAILED): name it, so the caller can look it up.
+      throw new ValidibotError(error.code, error.message, {
+        cause: error,
+        details: { ...error.details, run_id: runId },
+      });
+    }
     return (await deps.store.getRun(runId)) ?? run;
   }
 

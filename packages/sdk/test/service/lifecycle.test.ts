@@ -70,6 +70,11 @@ describe("submit", () => {
     expect((error as ValidibotError).status).toBe(413);
     const [run] = (await harness.service.listRuns()).items;
     expect(run).toMatchObject({ status: "FAILED", error_category: "VALIDATION_FAILED" });
+    expect((error as ValidibotError).details?.run_id).toBe(run?.id);
+    expect((error as ValidibotError).toBody()).toMatchObject({
+      code: "storage_size_exceeded",
+      run_id: run?.id,
+    });
   });
 
   it("a launch failure ends the run FAILED / SYSTEM_ERROR with the launcher's error on the attempt", async () => {
