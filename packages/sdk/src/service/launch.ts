@@ -1,4 +1,9 @@
-import { type AnyInputEnvelope, isValidibotError, ValidibotError } from "@validibot/contracts";
+import {
+  type AnyInputEnvelope,
+  isTerminalRunStatus,
+  isValidibotError,
+  ValidibotError,
+} from "@validibot/contracts";
 import type { LaunchContext } from "../launchers/types";
 import type { AttemptRecord, RunRecord } from "../model";
 import type { ValidatorDefinition } from "../validators";
@@ -64,9 +69,13 @@ export async function launchAttempt(deps: ServiceDeps, plan: LaunchPlan): Promis
       );
       deps.events.emit("run.started", started);
     } else {
-      const latest = await deps.store.getRun(run.id);
-      if (latest?.status === "CANCELED" || latest?.status === "TIMED_OUT") {
-        // Cancelled while the launch was in flight: stop what was just started.
+      const [latest, attemptNow] = await Promise.all([
+        deps.store.getRun(run.id),
+        deps.store.getAttempt(attempt.id),
+      ]);
+      if (latest && isTerminalRunStatus(latest.status) && attemptNow?.status !== "COMPLETED") {
+        // Ended without its result while the launch was in flight (cancelled, or reconciled as
+        // never launched): stop what was just started.
         await launcher.cancel(executionRef).catch((error: unknown) => {
           deps.logger.warn(
             { ...log, execution_ref: executionRef },

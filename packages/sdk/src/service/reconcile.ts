@@ -13,7 +13,7 @@ export interface ReconcileSummary {
   recovered: number;
   /** Runs ended `TIMED_OUT` (their executions cancelled). */
   timedOut: number;
-  /** Runs ended `FAILED` because the execution failed without a result. */
+  /** Runs ended `FAILED`: the execution failed without a result, or the run was never launched. */
   failed: number;
 }
 
@@ -75,7 +75,24 @@ async function reconcileRun(
     return true;
   }
   if (fromOutput === "busy") return false;
-  const status = attempt ? await executionStatus(deps, attempt) : { state: "unknown" as const };
+  if (!attempt?.execution_ref) {
+    // Never launched (the host stopped, or its store failed, between creating and launching):
+    // nothing ran, so nothing timed out. An execution started later is stopped by its launch.
+    const ended = await endRun(deps, run.id, "FAILED", {
+      category: "SYSTEM_ERROR",
+      message: "the run was never launched: the host stopped or failed before launching it",
+    });
+    if (ended) summary.failed += 1;
+    if (ended && attempt) {
+      await deps.store.updateAttempt(attempt.id, {
+        status: "LAUNCH_FAILED",
+        launch_error: "never launched before the deadline",
+        finished_at: iso(deps.now()),
+      });
+    }
+    return ended !== null;
+  }
+  const status = await executionStatus(deps, attempt);
   const detail = status.detail ? ` (${status.detail})` : "";
   let ended: RunRecord | null;
   if (status.state === "failed") {
@@ -85,7 +102,7 @@ async function reconcileRun(
     });
     if (ended) summary.failed += 1;
   } else {
-    if (attempt && (status.state === "running" || status.state === "unknown"))
+    if (status.state === "running" || status.state === "unknown")
       await cancelExecution(deps, attempt);
     ended = await endRun(deps, run.id, "TIMED_OUT", {
       category: "TIMEOUT",
@@ -93,7 +110,7 @@ async function reconcileRun(
     });
     if (ended) summary.timedOut += 1;
   }
-  if (ended && attempt) {
+  if (ended) {
     await deps.store.updateAttempt(attempt.id, {
       status: "TIMED_OUT",
       finished_at: iso(deps.now()),
@@ -106,8 +123,9 @@ async function reconcileRun(
 
 /**
  * Ends runs past their deadline whose callback never came: a verified `output.json` is processed
- * as if the callback had come; otherwise the execution's state is asked, a failed execution ends
- * the run `FAILED` / `RUNTIME_ERROR`, and anything else is cancelled and ends `TIMED_OUT`. Reads
+ * as if the callback had come; a run never launched ends `FAILED` / `SYSTEM_ERROR`; otherwise the
+ * execution's state is asked, a failed execution ends the run `FAILED` / `RUNTIME_ERROR`, and
+ * anything else is cancelled and ends `TIMED_OUT`. Reads
  * only overdue runs (an index), in batches, so its cost follows them, not all runs. Safe to run
  * on several instances at once: runs are claimed under a lease and every ending is a
  * compare-and-set.

@@ -97,6 +97,42 @@ describe("reconcile()", () => {
     expect(ended?.error_message).toContain("exit code 137");
   });
 
+  it("ends a run that was never launched FAILED / SYSTEM_ERROR, and stops a launch that returns afterwards", async () => {
+    const launcher = new RecordingLauncher();
+    let release = () => {};
+    const launchHeld = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let entered = () => {};
+    const launchEntered = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    launcher.duringLaunch = async () => {
+      entered();
+      await launchHeld;
+    };
+    const clock = await withClock(launcher);
+    const submitting = submitModel();
+    await launchEntered;
+    const [pending] = (await harness.service.listRuns()).items;
+    expect(pending?.status).toBe("PENDING");
+    clock.now += ((ENERGYPLUS.timeout_seconds as number) + 61) * 1000;
+    expect(await harness.service.reconcile()).toEqual({
+      examined: 1,
+      recovered: 0,
+      timedOut: 0,
+      failed: 1,
+    });
+    const ended = await harness.service.getRun(pending?.id as string);
+    expect(ended).toMatchObject({ status: "FAILED", error_category: "SYSTEM_ERROR" });
+    expect(ended?.error_message).toContain("never launched");
+    release();
+    const returned = await submitting;
+    expect(returned.status).toBe("FAILED");
+    // the execution that launch() started after all is stopped
+    expect(launcher.cancelled).toEqual([`exec-${returned.current_attempt_id}`]);
+  });
+
   it("does not touch runs that have ended, and works through more overdue runs than one batch", async () => {
     const launcher = new RecordingLauncher();
     const clock = await withClock(launcher);
