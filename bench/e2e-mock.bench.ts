@@ -12,9 +12,9 @@ import { loadSettings } from "../examples/express-server/src/settings";
 import { createValidibotClient } from "../packages/sdk/src/client";
 import { drive } from "./lib/load";
 import { type BenchResult, benchMain, compare, type Figure, percentile } from "./lib/report";
+import { alternatingSubmission } from "./lib/submissions";
 
 const CONCURRENCY = 16;
-const MODEL = "Version,24.1;\nBuilding,Bench,0,Suburbs,0.04,0.4,FullExterior,25,6;\n";
 
 interface SizeResult {
   runs: number;
@@ -42,15 +42,7 @@ async function measure(count: number): Promise<SizeResult> {
     const ids: string[] = new Array(count);
     const t0 = performance.now();
     const submitted = await drive(count, CONCURRENCY, async (i) => {
-      const run = await client.submitRun({
-        validator: i % 2 ? "energyplus" : "fmu",
-        inputs: {},
-        files: [
-          i % 2
-            ? { port_key: "primary_model", name: "model.idf", data: MODEL }
-            : { port_key: "fmu", name: "unit.fmu", data: MODEL },
-        ],
-      });
+      const run = await client.submitRun(alternatingSubmission(i));
       ids[i] = run.id;
     });
     // every run ends through its callback; wait until none is open

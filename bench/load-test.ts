@@ -14,6 +14,7 @@ import { Agent } from "undici";
 import { quietSqliteWarning } from "../examples/express-server/src/quiet-sqlite-warning";
 import { createValidibotClient } from "../packages/sdk/src/client";
 import { drive } from "./lib/load";
+import { alternatingSubmission } from "./lib/submissions";
 import { checkRuns } from "./load-test/check";
 import { deliverCallbacks } from "./load-test/deliver";
 import { type LoadTestOptions, parseOptions } from "./load-test/options";
@@ -27,8 +28,6 @@ import {
   playValidator,
   validatorStorage,
 } from "./load-test/validator-double";
-
-const MODEL = "Version,24.1;\nBuilding,Load,0,Suburbs,0.04,0.4,FullExterior,25,6;\n";
 
 /** Runs `phase`, then records its wall time and how many items it handled. */
 async function timed(tally: Tally, name: string, phase: () => Promise<number>): Promise<void> {
@@ -55,15 +54,7 @@ async function main(options: LoadTestOptions, tally: Tally, dataDir: string): Pr
     await timed(tally, "1. submit (multipart POSTs)", async () => {
       const submitted = await drive(options.runs, options.concurrency, async (i) => {
         try {
-          const run = await client.submitRun({
-            validator: i % 2 ? "energyplus" : "fmu",
-            inputs: {},
-            files: [
-              i % 2
-                ? { port_key: "primary_model", name: "model.idf", data: MODEL }
-                : { port_key: "fmu", name: "unit.fmu", data: MODEL },
-            ],
-          });
+          const run = await client.submitRun(alternatingSubmission(i));
           runIds[i] = run.id;
           tally.submitted += 1;
         } catch (error) {
