@@ -14,3 +14,4 @@ export * from "./input-envelope";
 export * from "./output-envelope";
 export * from "./primitives";
 export * from "./typed";
+export * from "./zod-issues";

@@ -1,5 +1,6 @@
 import {
   type AnyInputEnvelope,
+  describeZodIssues,
   EnergyPlusInputEnvelope,
   FMUInputEnvelope,
   InputFileItem,
@@ -46,15 +47,6 @@ function validatorTypeOf(raw: unknown): string {
   return typeof type === "string" ? type : "";
 }
 
-/** Zod issues as one line a person can act on. */
-export function describeIssues(error: z.ZodError, limit = 5): string {
-  const lines = error.issues
-    .slice(0, limit)
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue.message}`);
-  const more = error.issues.length > limit ? `; and ${error.issues.length - limit} more` : "";
-  return lines.join("; ") + more;
-}
-
 /**
  * Parses a stored input envelope with the typed variant its `validator.type` selects, defaults
  * filled, exactly as the host hashed it (rule 4). Throws `envelope_invalid` when it does not
@@ -81,7 +73,7 @@ export function parseEnvelopeForRuntime(raw: unknown): ParsedInputEnvelope {
   }
   throw new ValidibotError(
     "envelope_invalid",
-    `input.json is not a valid input envelope: ${describeIssues(parsed.error)}`,
+    `input.json is not a valid input envelope: ${describeZodIssues(parsed.error)}`,
     { details: { issues: parsed.error.issues.slice(0, 20) } },
   );
 }

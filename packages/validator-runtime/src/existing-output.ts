@@ -1,12 +1,12 @@
 import {
   type AnyOutputEnvelope,
+  describeZodIssues,
   type ExpectedOutputIdentity,
   isValidibotError,
   outputEnvelopeSchemaFor,
   outputIdentityMismatches,
   ValidibotError,
 } from "@validibot/contracts";
-import { describeIssues } from "./envelope-parse";
 import { readAllBounded } from "./read-stream";
 import type { StorageResolver } from "./storage";
 
@@ -49,7 +49,7 @@ export async function readExistingOutput(
   if (!parsed.success) {
     throw new ValidibotError(
       "output_malformed",
-      `the existing output.json at ${uri} is not a valid output envelope: ${describeIssues(parsed.error)}`,
+      `the existing output.json at ${uri} is not a valid output envelope: ${describeZodIssues(parsed.error)}`,
     );
   }
   const mismatches = outputIdentityMismatches(expected, parsed.data);

@@ -1,6 +1,7 @@
 import {
   type AnyInputEnvelope,
   type AnyOutputEnvelope,
+  describeZodIssues,
   type ExpectedOutputIdentity,
   OUTPUT_SCHEMA_VERSION,
   outputEnvelopeSchemaFor,
@@ -12,7 +13,6 @@ import {
   type ValidationTiming,
   ValidibotError,
 } from "@validibot/contracts";
-import { describeIssues } from "./envelope-parse";
 
 /** Everything an output envelope is assembled from. */
 export interface OutputEnvelopeParts {
@@ -55,7 +55,7 @@ export function assembleOutputEnvelope(parts: OutputEnvelopeParts): AnyOutputEnv
   if (!parsed.success) {
     throw new ValidibotError(
       "output_malformed",
-      `the output envelope does not conform to the ${parts.validator.type} schema: ${describeIssues(parsed.error)}`,
+      `the output envelope does not conform to the ${parts.validator.type} schema: ${describeZodIssues(parsed.error)}`,
     );
   }
   return parsed.data;

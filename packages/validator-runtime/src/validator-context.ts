@@ -1,12 +1,12 @@
 import { basename } from "node:path";
 import {
   type AnyInputEnvelope,
+  describeZodIssues,
   isSafeLeafName,
   ValidationMessage,
   ValidationMetric,
   ValidibotError,
 } from "@validibot/contracts";
-import { describeIssues } from "./envelope-parse";
 import type { Logger } from "./log";
 import type { ProcessSupervisor } from "./process-supervisor";
 import type { ArtifactInput, StagedFile, ValidatorContext } from "./types";
@@ -77,7 +77,10 @@ export function createValidatorContext<I>(parts: ValidatorContextParts<I>): {
         location: finding.location ?? null,
       });
       if (!parsed.success) {
-        throw new ValidibotError("invalid_request", `ctx.finding: ${describeIssues(parsed.error)}`);
+        throw new ValidibotError(
+          "invalid_request",
+          `ctx.finding: ${describeZodIssues(parsed.error)}`,
+        );
       }
       if (accept("finding")) reported.messages.push(parsed.data);
     },
@@ -90,7 +93,10 @@ export function createValidatorContext<I>(parts: ValidatorContextParts<I>): {
       }
       const parsed = ValidationMetric.safeParse(metric);
       if (!parsed.success) {
-        throw new ValidibotError("invalid_request", `ctx.metric: ${describeIssues(parsed.error)}`);
+        throw new ValidibotError(
+          "invalid_request",
+          `ctx.metric: ${describeZodIssues(parsed.error)}`,
+        );
       }
       if (accept("metric")) reported.metrics.push(parsed.data);
     },

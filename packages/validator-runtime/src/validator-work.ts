@@ -1,10 +1,10 @@
 import {
   type AnyInputEnvelope,
+  describeZodIssues,
   type ErrorCode,
   isValidibotError,
   type ValidationStatus,
 } from "@validibot/contracts";
-import { describeIssues } from "./envelope-parse";
 import { isFileIntegrityError } from "./file-integrity";
 import { inputsSchemaOf } from "./inputs-schema";
 import { errorMessage, type Logger } from "./log";
@@ -82,7 +82,7 @@ export function startWork<I>(parts: WorkParts<I>): {
       return {
         kind: "failed",
         code: "inputs_invalid",
-        text: `The inputs do not match what the ${validator.type} validator takes: ${describeIssues(inputs.error)}`,
+        text: `The inputs do not match what the ${validator.type} validator takes: ${describeZodIssues(inputs.error)}`,
       };
     }
     const context = createValidatorContext({

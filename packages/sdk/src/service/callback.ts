@@ -1,5 +1,6 @@
 import {
   type CallbackAccepted,
+  describeZodIssues,
   type ErrorBody,
   nonceMatchesCommitment,
   ValidationCallback,
@@ -33,10 +34,7 @@ function parseCallbackBody(body: unknown): ValidationCallback {
   }
   const parsed = ValidationCallback.safeParse(value);
   if (!parsed.success) {
-    const issues = parsed.error.issues
-      .slice(0, 5)
-      .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
-      .join("; ");
+    const issues = describeZodIssues(parsed.error);
     throw new ValidibotError(
       "invalid_request",
       `the callback body does not fit the contract: ${issues}`,

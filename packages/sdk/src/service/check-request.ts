@@ -1,4 +1,5 @@
 import {
+  describeZodIssues,
   EnergyPlusInputs,
   FMUInputs,
   isSafeLeafName,
@@ -30,12 +31,6 @@ export function inputsSchemaOf(validator: ValidatorDefinition) {
   return AnyInputs;
 }
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length ? issue.path.join(".") : "(root)"}: ${issue.message}`)
-    .join("; ");
-}
-
 /** Parses the request's inputs with the validator's schema; `inputs_invalid` on failure. */
 export function checkInputs(
   validator: ValidatorDefinition,
@@ -45,7 +40,7 @@ export function checkInputs(
   if (!result.success) {
     throw new ValidibotError(
       "inputs_invalid",
-      `inputs do not fit ${validator.id}: ${describeIssues(result.error)}`,
+      `inputs do not fit ${validator.id}: ${describeZodIssues(result.error, Number.POSITIVE_INFINITY)}`,
     );
   }
   return result.data;

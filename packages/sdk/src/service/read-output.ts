@@ -1,5 +1,6 @@
 import {
   type AnyOutputEnvelope,
+  describeZodIssues,
   isValidibotError,
   safeParseOutputEnvelope,
   ValidibotError,
@@ -47,10 +48,7 @@ export async function readOutputEnvelope(
   }
   const parsed = safeParseOutputEnvelope(raw);
   if (!parsed.success) {
-    const issues = parsed.error.issues
-      .slice(0, 5)
-      .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
-      .join("; ");
+    const issues = describeZodIssues(parsed.error);
     throw new ValidibotError(
       "output_malformed",
       `output.json does not fit the contract: ${issues}`,

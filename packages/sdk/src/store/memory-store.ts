@@ -8,6 +8,7 @@ import type {
   RunRecord,
 } from "../model";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { dueFirst } from "./due-order";
 import { RunChangeListeners } from "./run-change-listeners";
 import type {
   CallbackCompletion,
@@ -49,13 +50,6 @@ type Position = Pick<RunRecord, "created_at" | "id">;
 function newerFirst(a: Position, b: Position): number {
   if (a.created_at !== b.created_at) return a.created_at < b.created_at ? 1 : -1;
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
-}
-
-function dueFirst(a: RunRecord, b: RunRecord): number {
-  const ad = a.deadline_at ?? "";
-  const bd = b.deadline_at ?? "";
-  if (ad !== bd) return ad < bd ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /**

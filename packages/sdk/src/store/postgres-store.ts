@@ -9,6 +9,7 @@ import type {
   RunRecord,
 } from "../model";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { dueFirst } from "./due-order";
 import { isRetryablePgError, loadPg, mapPgError } from "./postgres-driver";
 import { PostgresChangeListener } from "./postgres-listener";
 import { migratePostgres } from "./postgres-migrations";
@@ -92,13 +93,6 @@ function selectList(table: TableSpec, alias = ""): string {
 
 function placeholders(count: number, from = 1): string {
   return Array.from({ length: count }, (_, i) => `$${i + from}`).join(", ");
-}
-
-function dueFirst(a: RunRecord, b: RunRecord): number {
-  const ad = a.deadline_at ?? "";
-  const bd = b.deadline_at ?? "";
-  if (ad !== bd) return ad < bd ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /**

@@ -9,6 +9,7 @@ import type {
   RunRecord,
 } from "../model";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { dueFirst } from "./due-order";
 import {
   ARTIFACTS,
   ATTEMPTS,
@@ -92,13 +93,6 @@ async function loadSqlite(): Promise<typeof import("node:sqlite")> {
       { cause: error },
     );
   }
-}
-
-function dueFirst(a: RunRecord, b: RunRecord): number {
-  const ad = a.deadline_at ?? "";
-  const bd = b.deadline_at ?? "";
-  if (ad !== bd) return ad < bd ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /**
