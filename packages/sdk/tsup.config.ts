@@ -1,5 +1,8 @@
 import { defineConfig } from "tsup";
 
+// removeNodeProtocol: false keeps `node:` specifiers: without it tsup rewrites `node:sqlite` to a
+// bare `sqlite`, which Node resolves as an npm package. No source maps: they would point at
+// src/, which the package does not ship.
 export default defineConfig({
   entry: {
     index: "src/index.ts",
@@ -13,7 +16,8 @@ export default defineConfig({
   format: ["esm", "cjs"],
   dts: true,
   clean: true,
-  sourcemap: true,
+  sourcemap: false,
+  removeNodeProtocol: false,
   target: "node22",
   external: ["@google-cloud/run", "@google-cloud/storage", "express", "google-auth-library", "pg"],
 });

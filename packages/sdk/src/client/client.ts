@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import { initClient } from "@ts-rest/core";
+import { type InitClientReturn, initClient } from "@ts-rest/core";
 import {
   type Finding,
   isTerminalRunStatus,
@@ -56,7 +56,7 @@ export interface ClientWaitOptions {
 }
 
 /** The raw ts-rest client of `runsContract`: every route, answers as `{ status, body, headers }`. */
-export type RunsApi = ReturnType<typeof initClient<typeof runsContract, { baseUrl: string }>>;
+export type RunsApi = InitClientReturn<typeof runsContract, { baseUrl: string }>;
 
 /** A client of a Validibot server's runs API. Its methods throw `ValidibotError` on any error answer. */
 export interface ValidibotClient {
