@@ -166,3 +166,26 @@ describe("FMI 2 early termination (fmi2Discard + fmi2Terminated)", () => {
     expect(rows).toHaveLength(1 + 5);
   });
 });
+
+describe("recorded columns and message texts", () => {
+  it("records the independent variable once, even when output_variables names it", async () => {
+    const dir = await newDir();
+    const fmu = await buildTestFmu({ fmiVersion: 2, dir });
+    const run = await runCore(fmu.path, dir, {
+      output_variables: ["time", "x", "x"],
+      simulation: { start_time: 0, stop_time: 0.1, step_size: 0.05 },
+    });
+    expect(run.status).toBe("success");
+    const header = (await readFile(join(run.outputsDir, "timeseries.csv"), "utf8")).split("\n")[0];
+    expect(header).toBe("time,x");
+  });
+
+  it("strips control characters (a raw NUL) from finding texts", async () => {
+    const dir = await newDir();
+    const fmu = await buildTestFmu({ fmiVersion: 2, dir });
+    const run = await runCore(fmu.path, dir, { output_variables: ["no\u0000such\u001b[2J"] });
+    const finding = run.reports.findings.find((f) => f.code === "fmu.unknown_output");
+    expect(finding?.text).toContain("nosuch[2J");
+    expect([...(finding?.text ?? "")].filter((c) => c < " " || c === "\u007f")).toEqual([]);
+  });
+});
