@@ -1,0 +1,23 @@
+export {
+  definedAttributes,
+  runAttributes,
+  SPAN_ATTRIBUTES,
+  type SpanAttributeInput,
+} from "./attributes";
+export {
+  inSpan,
+  recordSpanError,
+  SDK_TRACER_NAME,
+  SpanKind,
+  type SpanOptions,
+  validibotTracer,
+} from "./spans";
+export {
+  contextFromCarrier,
+  parseTraceparent,
+  TRACE_ENV,
+  type TraceCarrier,
+  traceCarrierOf,
+  traceEnv,
+  traceIdOf,
+} from "./trace-context";
