@@ -6,6 +6,7 @@ export {
 } from "./attributes";
 export {
   inSpan,
+  inSpanSync,
   recordSpanError,
   SDK_TRACER_NAME,
   SpanKind,

@@ -83,4 +83,29 @@ export async function inSpan<T>(
   );
 }
 
+/** `inSpan` for synchronous work (a parser, a rule pass): same span, same error handling. */
+export function inSpanSync<T>(
+  name: string,
+  attributes: SpanAttributeInput,
+  fn: (span: Span) => T,
+  options: SpanOptions = {},
+): T {
+  const tracer = options.tracer ?? validibotTracer();
+  return tracer.startActiveSpan(
+    name,
+    { attributes: definedAttributes(attributes), kind: options.kind ?? SpanKind.INTERNAL },
+    options.parent ?? context.active(),
+    (span) => {
+      try {
+        return fn(span);
+      } catch (error) {
+        recordSpanError(span, error);
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
+
 export { SpanKind };
