@@ -12,6 +12,7 @@ export default defineConfig({
     "store/index": "src/store/index.ts",
     "launchers/index": "src/launchers/index.ts",
     "auth/index": "src/auth/index.ts",
+    "telemetry/index": "src/telemetry/index.ts",
   },
   format: ["esm", "cjs"],
   dts: true,

@@ -6,4 +6,5 @@ export type * from "./model";
 export * from "./service";
 export * from "./storage";
 export * from "./store";
+export * from "./telemetry";
 export type * from "./validators";

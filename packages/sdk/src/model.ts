@@ -38,6 +38,11 @@ export interface RunRecord {
   finished_at: string | null;
   /** When the run is overdue and `reconcile()` takes it up; null while not launched. */
   deadline_at: string | null;
+  /**
+   * The W3C trace id (32 hex digits) of the trace the run was submitted in, to find it in a
+   * tracing backend; null (or absent, in records made before it existed) when tracing was off.
+   */
+  trace_id?: string | null;
 }
 
 /** Where an attempt is: created, launched, done (a callback or reconcile ended it), or failed to launch. */

@@ -81,7 +81,8 @@ export function dashboardRouter(service: ValidationService, mode: string): Route
       sendPage(res, runNotFoundPage(id), 404, mode);
       return;
     }
-    sendPage(res, runPage(run, await service.listFindings(id)), 200, mode);
+    const traceId = (await service.getRun(id))?.trace_id ?? null;
+    sendPage(res, runPage(run, await service.listFindings(id), traceId), 200, mode);
   });
 
   router.get("/new", (_req: Request, res: Response) => {

@@ -14,6 +14,7 @@ import type {
   MetricRecord,
   RunRecord,
 } from "../model";
+import { inSpan } from "../telemetry/spans";
 import { isInsideBundle } from "./bundle";
 import { iso, type ServiceDeps } from "./deps";
 import { emitFinished } from "./events";
@@ -201,18 +202,20 @@ export async function processResult(
       finished_at: now,
       updated_at: now,
     };
-    const after = await deps.store.completeCallback({
-      callback_id: attempt.callback_id,
-      run_id: run.id,
-      attempt_id: attempt.id,
-      outcome: "accepted",
-      runPatch,
-      expectRunStatus: OPEN_STATUSES,
-      attemptPatch: { status: "COMPLETED", finished_at: now },
-      findings,
-      metrics,
-      artifacts,
-    });
+    const after = await inSpan("store transaction", {}, () =>
+      deps.store.completeCallback({
+        callback_id: attempt.callback_id,
+        run_id: run.id,
+        attempt_id: attempt.id,
+        outcome: "accepted",
+        runPatch,
+        expectRunStatus: OPEN_STATUSES,
+        attemptPatch: { status: "COMPLETED", finished_at: now },
+        findings,
+        metrics,
+        artifacts,
+      }),
+    );
     const applied =
       after.status === outcome.status &&
       after.finished_at === now &&

@@ -1,3 +1,4 @@
+import type { Span } from "@opentelemetry/api";
 import {
   callbackNonceCommitment,
   inputEnvelopeSha256,
@@ -7,6 +8,7 @@ import {
 import type { LaunchContext } from "../launchers/types";
 import type { AttemptRecord, RunRecord } from "../model";
 import type { StoredObject } from "../storage/types";
+import { traceIdOf } from "../telemetry/trace-context";
 import { bundlePrefix } from "./bundle";
 import { type CheckedFile, checkFiles, checkInputs, FileChecker } from "./check-request";
 import { iso, isoPlus, type ServiceDeps } from "./deps";
@@ -51,6 +53,8 @@ export async function submitRun(
   deps: ServiceDeps,
   request: SubmitRequest,
   launchContext: LaunchContext,
+  /** The `submit` span, whose trace id the run keeps. Default: none (not traced). */
+  span?: Span,
 ): Promise<RunRecord> {
   const validator = deps.validators.get(request.validatorId);
   if (!validator) {
@@ -102,6 +106,7 @@ export async function submitRun(
     started_at: null,
     finished_at: null,
     deadline_at: isoPlus(now, timeoutSeconds + deps.deadlineGraceSeconds),
+    trace_id: traceIdOf(span),
   };
   const attempt: AttemptRecord = {
     id: attemptId,

@@ -119,6 +119,11 @@ CREATE TABLE ${s}.artifacts (
 );
 `,
   },
+  {
+    version: 2,
+    name: "the trace id of each run",
+    sql: (s) => `ALTER TABLE ${s}.runs ADD COLUMN trace_id text;`,
+  },
 ];
 
 /**

@@ -57,6 +57,7 @@ export const RUNS = spec(
     "started_at",
     "finished_at",
     "deadline_at",
+    "trace_id",
   ],
   {
     json: ["inputs", "files", "tags"],

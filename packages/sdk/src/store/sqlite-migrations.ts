@@ -119,6 +119,11 @@ CREATE TABLE artifacts (
 ) STRICT;
 `,
   },
+  {
+    version: 2,
+    name: "the trace id of each run",
+    sql: "ALTER TABLE runs ADD COLUMN trace_id TEXT;",
+  },
 ];
 
 /**

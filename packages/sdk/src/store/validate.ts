@@ -77,6 +77,11 @@ const RunRecordSchema = z
     started_at: Instant.nullable(),
     finished_at: Instant.nullable(),
     deadline_at: Instant.nullable(),
+    trace_id: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/, "must be a W3C trace id (32 lowercase hex digits)")
+      .nullable()
+      .default(null),
   })
   .strict();
 

@@ -104,6 +104,21 @@ export function runStoreConformance(name: string, harness: StoreHarness): void {
         expect((await store.getAttempt(attempt.id))?.status).toBe("PENDING");
       });
 
+      it("keeps a run's trace id, reads an absent one as null, refuses one that is not a trace id", async () => {
+        const store = await open();
+        const traced = makeRun({ trace_id: "0af7651916cd43dd8448eb211c80319c" });
+        await store.createRun(traced, makeAttempt(traced));
+        expect((await store.getRun(traced.id))?.trace_id).toBe("0af7651916cd43dd8448eb211c80319c");
+
+        const { trace_id: _dropped, ...untraced } = makeRun();
+        await store.createRun(untraced, makeAttempt(untraced));
+        expect((await store.getRun(untraced.id))?.trace_id).toBeNull();
+
+        const bad = makeRun({ trace_id: "00-not-a-trace-id" });
+        await rejectsWith(store.createRun(bad, makeAttempt(bad)), "invalid_request");
+        expect(await store.getRun(bad.id)).toBeNull();
+      });
+
       it("normalises instants to UTC in toISOString form", async () => {
         const store = await open();
         const run = makeRun({
