@@ -74,6 +74,8 @@ export const ERROR_HTTP_STATUS = {
   unexpected_response: 502,
   // HTTP servers: a path or method no route serves
   route_not_found: 404,
+  // local launchers: validators run sandboxed, and the sandbox (bubblewrap) is not available here
+  sandbox_unavailable: 503,
 } as const satisfies Record<string, number>;
 
 /** A stable error code. */

@@ -49,6 +49,22 @@ function parseCallbackBody(body: unknown): ValidationCallback {
 }
 
 /**
+ * The `callback_id` a body claims, read leniently before authentication (a per-attempt credential
+ * is checked against it); null when there is none. The body is parsed strictly afterwards.
+ */
+function claimedCallbackId(body: unknown): string | null {
+  let value = body;
+  try {
+    if (value instanceof Uint8Array) value = Buffer.from(value).toString("utf8");
+    if (typeof value === "string") value = JSON.parse(value);
+  } catch {
+    return null;
+  }
+  const id = (value as { callback_id?: unknown } | null)?.callback_id;
+  return typeof id === "string" ? id : null;
+}
+
+/**
  * Checks a parsed callback against its attempt (known `callback_id`, same run, the nonce
  * matching the stored commitment in constant time, `result_uri` inside the bundle) and processes
  * its result. Authentication is the caller's job.
@@ -103,7 +119,11 @@ async function handleInSpan(
 ): Promise<CallbackResponse> {
   let callbackId: string | null = null;
   try {
-    await inSpan("authenticate", {}, () => deps.authenticator.authenticate(request.headers));
+    await inSpan("authenticate", {}, () =>
+      deps.authenticator.authenticate(request.headers, {
+        callbackId: claimedCallbackId(request.body),
+      }),
+    );
     const callback = parseCallbackBody(request.body);
     callbackId = callback.callback_id;
     const outcome = await acceptCallback(deps, callback, span);
