@@ -74,6 +74,8 @@ export const ERROR_HTTP_STATUS = {
   unexpected_response: 502,
   // HTTP servers: a path or method no route serves
   route_not_found: 404,
+  // rulesets: a ruleset document, or one of its expressions, that cannot be applied
+  ruleset_invalid: 400,
 } as const satisfies Record<string, number>;
 
 /** A stable error code. */
