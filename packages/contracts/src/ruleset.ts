@@ -266,3 +266,36 @@ export const Ruleset = z
 export type Ruleset = z.infer<typeof Ruleset>;
 /** A ruleset document as written (before defaults). */
 export type RulesetInput = z.input<typeof Ruleset>;
+
+/**
+ * How one assertion came out: `passed`, `failed` (its check was false), `skipped` (its `when`
+ * was false, or its stage never ran), `errored` (it could not be evaluated).
+ */
+export const AssertionOutcome = z.enum(["passed", "failed", "skipped", "errored"]);
+/** How one assertion came out. */
+export type AssertionOutcome = z.infer<typeof AssertionOutcome>;
+
+/** One assertion's result on a run, as the run keeps it and the runs API shows it. */
+export const AssertionResult = z.object({
+  ruleset_id: z.string(),
+  assertion_id: z.string(),
+  stage: AssertionStage,
+  severity: Severity,
+  outcome: AssertionOutcome,
+  /** The target, or the CEL expression. */
+  path: z.string(),
+  /** The rendered message of a failure, or the reason of an error; null otherwise. */
+  message: z.string().nullable(),
+});
+/** One assertion's result on a run. */
+export type AssertionResult = z.infer<typeof AssertionResult>;
+
+/** How many of a run's assertions passed, failed, were skipped or could not be evaluated. */
+export const AssertionCounts = z.object({
+  passed: z.number().int().min(0),
+  failed: z.number().int().min(0),
+  skipped: z.number().int().min(0),
+  errored: z.number().int().min(0),
+});
+/** How many of a run's assertions passed, failed, were skipped or errored. */
+export type AssertionCounts = z.infer<typeof AssertionCounts>;

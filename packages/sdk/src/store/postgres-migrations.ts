@@ -119,6 +119,15 @@ CREATE TABLE ${s}.artifacts (
 );
 `,
   },
+  {
+    version: 2,
+    name: "rulesets and assertion results of runs",
+    sql: (s) => `
+ALTER TABLE ${s}.runs ADD COLUMN rulesets text NOT NULL DEFAULT '[]';
+ALTER TABLE ${s}.runs ADD COLUMN ruleset_sha256 text;
+ALTER TABLE ${s}.runs ADD COLUMN assertion_results text NOT NULL DEFAULT '[]';
+`,
+  },
 ];
 
 /**

@@ -119,6 +119,15 @@ CREATE TABLE artifacts (
 ) STRICT;
 `,
   },
+  {
+    version: 2,
+    name: "rulesets and assertion results of runs",
+    sql: `
+ALTER TABLE runs ADD COLUMN rulesets TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE runs ADD COLUMN ruleset_sha256 TEXT;
+ALTER TABLE runs ADD COLUMN assertion_results TEXT NOT NULL DEFAULT '[]';
+`,
+  },
 ];
 
 /**

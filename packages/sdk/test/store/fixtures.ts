@@ -48,6 +48,9 @@ export function makeRun(overrides: Partial<RunRecord> = {}): RunRecord {
     started_at: null,
     finished_at: null,
     deadline_at: null,
+    rulesets: [],
+    ruleset_sha256: null,
+    assertion_results: [],
     ...overrides,
   };
 }
