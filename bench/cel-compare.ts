@@ -77,7 +77,8 @@ function normalize(x: unknown): Norm {
   if (x && typeof x === "object" && x.constructor?.name === "UnsignedInt") {
     return `uint:${(x as { valueOf(): bigint }).valueOf()}`;
   }
-  if (Array.isArray(x) || isCelList(x)) return `[${[...(x as Iterable<unknown>)].map(normalize).join(",")}]`;
+  if (Array.isArray(x) || isCelList(x))
+    return `[${[...(x as Iterable<unknown>)].map(normalize).join(",")}]`;
   if (x instanceof Map || isCelMap(x)) {
     const items = [...(x as Map<unknown, unknown>).entries()].map(
       ([k, val]) => `${normalize(k)}=>${normalize(val)}`,
@@ -109,7 +110,8 @@ function cases(): Case[] {
         if (t.container || t.typeEnv || t.checkOnly || t.typedResult) continue;
         // Protobuf messages and types are not JSON-shaped: not part of what a ruleset sees.
         const expr = String(t.expr);
-        if (/google\.protobuf|TestAllTypes|NestedTestAllTypes|\btype\(|\bdyn\(/.test(expr)) continue;
+        if (/google\.protobuf|TestAllTypes|NestedTestAllTypes|\btype\(|\bdyn\(/.test(expr))
+          continue;
         let want: Norm | "error" | undefined;
         if (t.evalError) want = "error";
         else if (t.value) want = expected(t.value as Value);
@@ -126,7 +128,13 @@ function cases(): Case[] {
         } catch {
           continue;
         }
-        out.push({ suite: suite.name, name: `${section.name}/${String(t.name)}`, expr, bindings, expect: want });
+        out.push({
+          suite: suite.name,
+          name: `${section.name}/${String(t.name)}`,
+          expr,
+          bindings,
+          expect: want,
+        });
       }
     }
   }
@@ -165,7 +173,10 @@ const marc: Engine = {
   },
 };
 
-function conformance(engine: Engine, all: Case[]): { passed: number; total: number; bySuite: Record<string, string> } {
+function conformance(
+  engine: Engine,
+  all: Case[],
+): { passed: number; total: number; bySuite: Record<string, string> } {
   const perSuite = new Map<string, { passed: number; total: number }>();
   let passed = 0;
   for (const c of all) {
@@ -197,7 +208,8 @@ function speed(engine: Engine, seconds = 1): number {
     metrics: { "fmu.execution_seconds": 1.5 },
     outputs: { output_values: { x: 1.0 }, names: ["temp", "x", "time"] },
   };
-  if (program(bindings) !== true) throw new Error(`${engine.name}: wrong result on the bench expression`);
+  if (program(bindings) !== true)
+    throw new Error(`${engine.name}: wrong result on the bench expression`);
   let ops = 0;
   const end = performance.now() + seconds * 1000;
   while (performance.now() < end) {
@@ -217,7 +229,8 @@ if (process.argv.includes("--failures")) {
       } catch (e) {
         got = `error (${(e as Error).message?.split("\n")[0]})`;
       }
-      if (got !== c.expect && !(c.expect === "error" && got.startsWith("error"))) console.log(`${engine.name} ${c.suite}/${c.name}: ${c.expr} => ${got}, want ${c.expect}`);
+      if (got !== c.expect && !(c.expect === "error" && got.startsWith("error")))
+        console.log(`${engine.name} ${c.suite}/${c.name}: ${c.expr} => ${got}, want ${c.expect}`);
     }
   }
 }
