@@ -13,6 +13,7 @@ export default defineConfig({
     "launchers/index": "src/launchers/index.ts",
     "auth/index": "src/auth/index.ts",
     "telemetry/index": "src/telemetry/index.ts",
+    "assertions/index": "src/assertions/index.ts",
   },
   format: ["esm", "cjs"],
   dts: true,

@@ -76,6 +76,8 @@ export const ERROR_HTTP_STATUS = {
   route_not_found: 404,
   // local launchers: validators run sandboxed, and the sandbox (bubblewrap) is not available here
   sandbox_unavailable: 503,
+  // rulesets: a ruleset document, or one of its expressions, that cannot be applied
+  ruleset_invalid: 400,
 } as const satisfies Record<string, number>;
 
 /** A stable error code. */

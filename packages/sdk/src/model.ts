@@ -1,7 +1,9 @@
 import type {
   Artifact,
+  AssertionResult,
   Finding,
   Metric,
+  Ruleset,
   RunErrorCategory,
   RunFile,
   RunStatus,
@@ -43,6 +45,12 @@ export interface RunRecord {
    * tracing backend; null (or absent, in records made before it existed) when tracing was off.
    */
   trace_id?: string | null;
+  /** The rulesets applied to the run, in order (the validator's default first); [] for none. */
+  rulesets: Ruleset[];
+  /** SHA-256 of the canonical JSON of `rulesets`; null when there are none. */
+  ruleset_sha256: string | null;
+  /** Each assertion's result so far: the input stage's at submit, the output stage's appended. */
+  assertion_results: AssertionResult[];
 }
 
 /** Where an attempt is: created, launched, done (a callback or reconcile ended it), or failed to launch. */

@@ -124,6 +124,15 @@ CREATE TABLE ${s}.artifacts (
     name: "the trace id of each run",
     sql: (s) => `ALTER TABLE ${s}.runs ADD COLUMN trace_id text;`,
   },
+  {
+    version: 3,
+    name: "rulesets and assertion results of runs",
+    sql: (s) => `
+ALTER TABLE ${s}.runs ADD COLUMN rulesets text NOT NULL DEFAULT '[]';
+ALTER TABLE ${s}.runs ADD COLUMN ruleset_sha256 text;
+ALTER TABLE ${s}.runs ADD COLUMN assertion_results text NOT NULL DEFAULT '[]';
+`,
+  },
 ];
 
 /**

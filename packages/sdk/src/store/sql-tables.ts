@@ -58,9 +58,12 @@ export const RUNS = spec(
     "finished_at",
     "deadline_at",
     "trace_id",
+    "rulesets",
+    "ruleset_sha256",
+    "assertion_results",
   ],
   {
-    json: ["inputs", "files", "tags"],
+    json: ["inputs", "files", "tags", "rulesets", "assertion_results"],
     instants: ["created_at", "updated_at", "started_at", "finished_at", "deadline_at"],
     integers: ["attempt_count"],
   },

@@ -124,6 +124,15 @@ CREATE TABLE artifacts (
     name: "the trace id of each run",
     sql: "ALTER TABLE runs ADD COLUMN trace_id TEXT;",
   },
+  {
+    version: 3,
+    name: "rulesets and assertion results of runs",
+    sql: `
+ALTER TABLE runs ADD COLUMN rulesets TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE runs ADD COLUMN ruleset_sha256 TEXT;
+ALTER TABLE runs ADD COLUMN assertion_results TEXT NOT NULL DEFAULT '[]';
+`,
+  },
 ];
 
 /**

@@ -1,11 +1,14 @@
 import {
   Artifact,
+  AssertionResult,
   Finding,
   MessageLocation,
   Metric,
+  Ruleset,
   RunErrorCategory,
   RunFile,
   RunStatus,
+  Sha256Hex,
   TERMINAL_RUN_STATUSES,
   ValidationStatus,
   ValidatorType,
@@ -82,6 +85,10 @@ const RunRecordSchema = z
       .regex(/^[0-9a-f]{32}$/, "must be a W3C trace id (32 lowercase hex digits)")
       .nullable()
       .default(null),
+    // Defaults keep runs written before rulesets existed, and writers that know none, valid.
+    rulesets: jsonOf(z.array(Ruleset)).default([]),
+    ruleset_sha256: Sha256Hex.nullable().default(null),
+    assertion_results: jsonOf(z.array(AssertionResult.strict())).default([]),
   })
   .strict();
 

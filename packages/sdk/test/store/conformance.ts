@@ -85,6 +85,82 @@ export function runStoreConformance(name: string, harness: StoreHarness): void {
         expect(await store.getAttemptByCallbackId("execution-attempt-absent")).toBeNull();
       });
 
+      it("keeps a run's rulesets, their hash and assertion results, and patches the results", async () => {
+        const store = await open();
+        const ruleset = {
+          id: "lag-acceptance",
+          assertions: [
+            {
+              id: "settles",
+              stage: "output" as const,
+              severity: "ERROR" as const,
+              target: "outputs.output_values.x",
+              operator: "between" as const,
+              min: 0.95,
+              max: 1.05,
+              message: "x ended at {{ value | round(3) }}",
+            },
+            {
+              id: "horizon",
+              stage: "input" as const,
+              severity: "WARNING" as const,
+              cel: "inputs['a.b'] <= 3600.0",
+            },
+          ],
+        };
+        const inputResult = {
+          ruleset_id: "lag-acceptance",
+          assertion_id: "horizon",
+          stage: "input" as const,
+          severity: "WARNING" as const,
+          outcome: "failed" as const,
+          path: "inputs['a.b'] <= 3600.0",
+          message: "stop time 7200 is over an hour",
+        };
+        const { run, attempt } = await seed(store, {
+          rulesets: [ruleset],
+          ruleset_sha256: "b".repeat(64),
+          assertion_results: [inputResult],
+        });
+        expect(run.rulesets).toEqual([ruleset]);
+        expect(run.ruleset_sha256).toBe("b".repeat(64));
+        expect(run.assertion_results).toEqual([inputResult]);
+
+        const outputResult = {
+          ...inputResult,
+          assertion_id: "settles",
+          stage: "output" as const,
+          outcome: "passed" as const,
+          message: null,
+        };
+        await store.completeCallback({
+          callback_id: attempt.callback_id,
+          run_id: run.id,
+          attempt_id: attempt.id,
+          outcome: "accepted",
+          runPatch: { status: "SUCCEEDED", assertion_results: [inputResult, outputResult] },
+          expectRunStatus: ["PENDING", "RUNNING"],
+          attemptPatch: null,
+          findings: [],
+          metrics: [],
+          artifacts: [],
+        });
+        const after = await store.getRun(run.id);
+        expect(after?.assertion_results).toEqual([inputResult, outputResult]);
+        expect(after?.rulesets).toEqual([ruleset]);
+        const plain = await seed(store);
+        expect(plain.run).toMatchObject({
+          rulesets: [],
+          ruleset_sha256: null,
+          assertion_results: [],
+        });
+        await expect(
+          store.updateRun(run.id, {
+            assertion_results: [{ ...inputResult, outcome: "maybe" as "failed" }],
+          }),
+        ).rejects.toThrow();
+      });
+
       it("keeps its own copies: changing objects given or returned changes nothing stored", async () => {
         const store = await open();
         const run = makeRun();
