@@ -9,6 +9,7 @@ export default defineConfig({
     "store/index": "src/store/index.ts",
     "launchers/index": "src/launchers/index.ts",
     "auth/index": "src/auth/index.ts",
+    "access/index": "src/access/index.ts",
   },
   format: ["esm", "cjs"],
   dts: true,
