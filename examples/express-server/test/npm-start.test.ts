@@ -1,12 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { Run } from "@validibot/contracts";
 import { afterAll, describe, expect, it } from "vitest";
-import { readFileSync, statSync } from "node:fs";
 import { authorizeFetch, plainFetch, postRun, runForm, SAMPLE_IDF } from "./support/test-server";
 
 // `npm start` is `tsx src/main.ts` in this package: the same command, as a real process.
