@@ -14,6 +14,7 @@ export default defineConfig({
     "auth/index": "src/auth/index.ts",
     "telemetry/index": "src/telemetry/index.ts",
     "assertions/index": "src/assertions/index.ts",
+    "access/index": "src/access/index.ts",
   },
   format: ["esm", "cjs"],
   dts: true,

@@ -1,3 +1,4 @@
+export * from "./access";
 export * from "./auth";
 export * from "./launchers";
 export * from "./launchers/mock-launcher";

@@ -29,7 +29,15 @@ export interface ValidibotClientOptions {
    * backoff. Submissions are never retried: a retry could create a second run. Default: 2.
    */
   retries?: number;
-  /** Headers sent with every request (e.g. a gateway's `authorization`). Default: none. */
+  /**
+   * The API token of the runs API, sent as `Authorization: Bearer <token>` with every request
+   * (the reference server refuses requests without one). Default: none.
+   */
+  token?: string;
+  /**
+   * Headers sent with every request (e.g. a gateway's). An `authorization` here wins over
+   * `token`. Default: none.
+   */
   headers?: Record<string, string>;
   /** The undici dispatcher to send through. Default: undici's global dispatcher. */
   dispatcher?: Dispatcher;
@@ -100,7 +108,13 @@ export function createValidibotClient(options: ValidibotClientOptions): Validibo
   const transport = new Transport({
     timeoutMs: options.timeoutMs ?? 30_000,
     retries: options.retries ?? 2,
-    headers: options.headers ?? {},
+    headers: {
+      ...(options.token === undefined ||
+      Object.keys(options.headers ?? {}).some((name) => name.toLowerCase() === "authorization")
+        ? {}
+        : { authorization: `Bearer ${options.token}` }),
+      ...options.headers,
+    },
     dispatcher: options.dispatcher,
   });
   const api = initClient(runsContract, { baseUrl, api: transportFetcher(transport) });

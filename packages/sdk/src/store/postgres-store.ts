@@ -204,6 +204,10 @@ export class PostgresRunStore implements RunStore {
       params.push(...parseStatuses([options.status], "status"));
       where.push(`status = $${params.length}`);
     }
+    if (options.orgId !== undefined) {
+      params.push(parseId(options.orgId, "orgId"));
+      where.push(`org_id = $${params.length}`);
+    }
     if (options.cursor !== undefined) {
       const after = decodeCursor(options.cursor);
       params.push(after.created_at, after.id);

@@ -192,6 +192,10 @@ export class SqliteRunStore implements RunStore {
       where.push("status = ?");
       params.push(...parseStatuses([options.status], "status"));
     }
+    if (options.orgId !== undefined) {
+      where.push("org_id = ?");
+      params.push(parseId(options.orgId, "orgId"));
+    }
     if (options.cursor !== undefined) {
       const after = decodeCursor(options.cursor);
       where.push("(created_at, id) < (?, ?)");

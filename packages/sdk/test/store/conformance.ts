@@ -353,6 +353,28 @@ export function runStoreConformance(name: string, harness: StoreHarness): void {
         expect(all.next_cursor).toBeNull();
       });
 
+      it("lists one organization's runs only, paged, when orgId is given", async () => {
+        const store = await open();
+        const runs = Array.from({ length: 9 }, (_, i) =>
+          makeRun({
+            id: `run-org-${i}`,
+            org_id: i % 3 === 0 ? "org-b" : "org-a",
+            created_at: at(i),
+          }),
+        );
+        for (const run of runs) await store.createRun(run, makeAttempt(run));
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.listRuns({ orgId: "org-b", limit: 2, cursor });
+          seen.push(...page.items.map((run) => run.id));
+          cursor = page.next_cursor ?? undefined;
+        } while (cursor);
+        expect(seen).toEqual(["run-org-6", "run-org-3", "run-org-0"]);
+        expect((await store.listRuns({ orgId: "org-a", status: "PENDING" })).items).toHaveLength(6);
+        expect((await store.listRuns({ orgId: "org-none" })).items).toEqual([]);
+      });
+
       it("gives an empty last page and refuses bad cursors and limits", async () => {
         const store = await open();
         expect(await store.listRuns()).toEqual({ items: [], next_cursor: null });
