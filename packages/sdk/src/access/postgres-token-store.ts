@@ -2,6 +2,7 @@ import { ValidibotError } from "@validibot/contracts";
 import type { Pool, PoolClient } from "pg";
 import { loadPg, mapPgError } from "../store/postgres-driver";
 import { migratePostgres } from "../store/postgres-migrations";
+import type { PgPoolLike } from "../store/postgres-store";
 import { fromRow, toRow } from "../store/sql-tables";
 import { POSTGRES_TOKEN_MIGRATIONS, TOKEN_MIGRATIONS_LEDGER } from "./token-migrations";
 import { API_TOKENS, parseInstantText, parseTokenRecord } from "./token-record";
@@ -15,7 +16,8 @@ export type PostgresTokenStoreOptions = (
     }
   | {
       /** A pool the host owns; `close()` leaves it open. */
-      pool: Pool;
+      /** A `pg.Pool` the host owns (typed structurally: see `PgPoolLike`). */
+      pool: PgPoolLike;
     }
 ) & {
   /** The schema of the table, created if absent. Default: `validibot`. */
@@ -65,7 +67,7 @@ export class PostgresTokenStore implements TokenStore {
   async init(): Promise<void> {
     if (this.#closed) throw new ValidibotError("store_unavailable", "the token store is closed");
     if (!this.#pool) {
-      if ("pool" in this.#options) this.#pool = this.#options.pool;
+      if ("pool" in this.#options) this.#pool = this.#options.pool as Pool;
       else {
         const pg = await loadPg();
         const pool = new pg.Pool({ connectionString: this.#options.connectionString, max: 4 });

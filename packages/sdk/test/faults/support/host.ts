@@ -148,6 +148,10 @@ export function runtimeCliLauncher(
     workerKey: WORKER_KEY,
     scratchRoot: join(dir, "scratch"),
     killGraceMs: 3000,
+    // The fault scenarios watch and signal the validator's processes from the host, and the
+    // validators write their markers to the scenario's folder: both need it unsandboxed. The
+    // sandbox has its own tests (packages/sdk/test/launchers).
+    sandbox: "none",
     ...options,
   });
 }
