@@ -134,7 +134,7 @@ export async function createServer(
     res.json(openApi);
   });
   app.get("/events", events.handle);
-  app.use(apiRouter(service));
+  app.use(apiRouter(service, { maxConcurrentUploads: settings.maxConcurrentUploads }));
   app.use(dashboardRouter(service, settings.mode));
   app.use(unknownRoute);
   app.use(errorHandler((error) => logger.error({ err: error }, "request failed")));

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { createRunHandler } from "./create-run";
 import { validatorDescriptor } from "./descriptors";
 import { invalidRequest } from "./errors";
+import { UploadSlots } from "./upload-slots";
 
 const RunParams = z.object({ id: z.string().min(1).max(200) });
 const ArtifactParams = RunParams.extend({ name: z.string().min(1).max(255) });
@@ -28,20 +29,30 @@ function contentDisposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
+/** Options of `apiRouter`. */
+export interface ApiRouterOptions {
+  /**
+   * Run uploads read at once; one more is answered 503 `too_many_uploads` with `Retry-After`.
+   * Default: 8.
+   */
+  maxConcurrentUploads?: number;
+}
+
 /**
  * The runs API of `runsContract` under `/api/v1`, as thin Express handlers over the
  * framework-free service: params, query and body checked with the contract's zod schemas, every
  * error the contract's error body.
  */
-export function apiRouter(service: ValidationService): Router {
+export function apiRouter(service: ValidationService, options: ApiRouterOptions = {}): Router {
   const router = Router();
+  const slots = new UploadSlots(options.maxConcurrentUploads ?? 8);
   const descriptors = service.validators.map(validatorDescriptor);
 
   router.get("/api/v1/validators", (_req, res) => {
     res.json({ items: descriptors });
   });
 
-  router.post("/api/v1/validation-runs", createRunHandler(service));
+  router.post("/api/v1/validation-runs", createRunHandler(service, slots));
 
   router.get("/api/v1/validation-runs", async (req, res) => {
     const query = parse(ListRunsQuery, req.query, "query");
