@@ -14,6 +14,7 @@ const MAX_EXTENSION = 16;
  * is shown: C0 and C1 controls (CR and LF included), DEL, the line and paragraph separators, and
  * the bidirectional controls that can make `evil\u202Efdp.exe` read as `evilexe.pdf`.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused.
 const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/u;
 
 /** Names the bundle uses itself; a derived stored name avoids them. */
