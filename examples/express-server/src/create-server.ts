@@ -16,6 +16,7 @@ import { apiRouter } from "./http/api-router";
 import { errorHandler, unknownRoute } from "./http/errors";
 import { EventsRoute } from "./http/events-route";
 import { openApiDocument } from "./http/openapi";
+import { readinessRouter } from "./http/readiness";
 import { requestLog } from "./http/request-log";
 import { RunFeed } from "./http/run-feed";
 import { startReconcileLoop } from "./reconcile-loop";
@@ -47,7 +48,7 @@ export interface RunningServer {
 
 /** The reference server, built and ready to `start()`. */
 export interface ValidibotServer {
-  /** The Express app: runs API, callback endpoint, dashboard, `/healthz`, `/openapi.json`, `/events`. */
+  /** The Express app: runs API, callback endpoint, dashboard, `/healthz`, `/readyz`, `/openapi.json`, `/events`. */
   app: Express;
   /** The validation service behind it. */
   service: ValidationService;
@@ -129,6 +130,13 @@ export async function createServer(
       );
     }
   });
+  app.use(
+    readinessRouter({
+      service,
+      storage: parts.storage,
+      dataDir: settings.databaseUrl === null ? settings.dataDir : null,
+    }),
+  );
   const openApi = openApiDocument(publicUrl);
   app.get("/openapi.json", (_req, res) => {
     res.json(openApi);

@@ -5,6 +5,7 @@ import {
   ValidibotError,
 } from "@validibot/contracts";
 import express, { type ErrorRequestHandler, type Response, type Router } from "express";
+import { requestHeaders } from "../auth/authorization-header";
 import type { CallbackRequest, CallbackResponse } from "../service/callback";
 
 /** Anything that handles callbacks framework-free: a `ValidationService`. */
@@ -78,7 +79,7 @@ export function callbackRouter(
     express.raw({ type: () => true, limit: options.limit ?? "64kb" }),
     async (req, res) => {
       const body: unknown = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const response = await handler.handleCallback({ headers: req.headers, body });
+      const response = await handler.handleCallback({ headers: requestHeaders(req), body });
       // A 503 (store or storage unavailable, a full disk): the sender retries after this.
       const retryAfter = retryAfterOf(response.status);
       if (retryAfter !== null) res.setHeader("retry-after", String(retryAfter));
