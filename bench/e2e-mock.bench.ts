@@ -38,7 +38,11 @@ async function measure(count: number): Promise<SizeResult> {
   const server = await createServer(settings);
   const running = await server.start();
   try {
-    const client = createValidibotClient({ baseUrl: running.url, timeoutMs: 60_000 });
+    const client = createValidibotClient({
+      baseUrl: running.url,
+      token: server.apiToken ?? undefined,
+      timeoutMs: 60_000,
+    });
     const ids: string[] = new Array(count);
     const t0 = performance.now();
     const submitted = await drive(count, CONCURRENCY, async (i) => {

@@ -45,6 +45,7 @@ async function main(options: LoadTestOptions, tally: Tally, dataDir: string): Pr
   try {
     const client = createValidibotClient({
       baseUrl: server.url,
+      token: server.token,
       timeoutMs: 120_000,
       retries: 0,
       dispatcher: agent,

@@ -51,6 +51,9 @@ function records(
     started_at: created,
     finished_at: finished ? created : null,
     deadline_at: new Date(NOW - 60_000).toISOString(),
+    rulesets: [],
+    ruleset_sha256: null,
+    assertion_results: [],
   };
   const attempt: AttemptRecord = {
     id: `att-${id}`,

@@ -14,10 +14,13 @@ import {
   type ValidationService,
   WorkerKeyAuthenticator,
 } from "@validibot/sdk";
+import { ApiTokens, MemoryTokenStore } from "@validibot/sdk/access";
 import { callbackRouter } from "@validibot/sdk/express";
 import express from "express";
 import { apiRouter } from "../../examples/express-server/src/http/api-router";
 import { errorHandler, unknownRoute } from "../../examples/express-server/src/http/errors";
+import { authenticate } from "../../examples/express-server/src/security/authenticate";
+import { SessionStore } from "../../examples/express-server/src/security/sessions";
 import { loadSettings } from "../../examples/express-server/src/settings";
 import { validatorDefinition } from "../../examples/express-server/src/wiring/validator-definitions";
 
@@ -46,6 +49,8 @@ export class RecordingLauncher implements Launcher {
 export interface LoadServer {
   /** `http://127.0.0.1:<port>`. */
   url: string;
+  /** The admin API token its runs API takes (default organization). */
+  token: string;
   service: ValidationService;
   launcher: RecordingLauncher;
   /** The Worker-Key the callback endpoint accepts. */
@@ -102,9 +107,19 @@ export async function startLoadServer(dataDir: string, backlog = 4096): Promise<
     maxFileBytes: settings.maxUploadBytes,
   });
   const internalErrors: unknown[] = [];
+  // The runs API as the server has it: behind API tokens, here one admin token in memory.
+  const tokenStore = new MemoryTokenStore();
+  await tokenStore.init();
+  const tokens = new ApiTokens({ store: tokenStore });
+  const { token } = await tokens.create({
+    org: { id: "default", name: "Default" },
+    scopes: ["admin"],
+    name: "load test",
+  });
   const app = express();
   app.disable("x-powered-by");
   app.use(callbackRouter(service));
+  app.use(authenticate(service, tokens, new SessionStore()));
   app.use(apiRouter(service));
   app.use(unknownRoute);
   app.use(errorHandler((error) => internalErrors.push(error)));
@@ -112,6 +127,7 @@ export async function startLoadServer(dataDir: string, backlog = 4096): Promise<
 
   return {
     url,
+    token,
     service,
     launcher,
     workerKey,

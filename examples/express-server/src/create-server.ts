@@ -8,9 +8,11 @@ import type {
   StorageAdapter,
   ValidationService,
 } from "@validibot/sdk";
+import type { ApiTokens } from "@validibot/sdk/access";
 import { callbackRouter, sendError } from "@validibot/sdk/express";
 import express, { type Express } from "express";
 import { type Logger, pino } from "pino";
+import { loginRouter } from "./dashboard/login-routes";
 import { dashboardRouter } from "./dashboard/routes";
 import { apiRouter } from "./http/api-router";
 import { errorHandler, unknownRoute } from "./http/errors";
@@ -20,7 +22,13 @@ import { readinessRouter } from "./http/readiness";
 import { requestLog } from "./http/request-log";
 import { RunFeed } from "./http/run-feed";
 import { startReconcileLoop } from "./reconcile-loop";
+import { allowedHosts, hostGuard } from "./security/allowed-hosts";
+import { authenticate } from "./security/authenticate";
+import { originGuard } from "./security/origin-guard";
+import { securityHeaders } from "./security/security-headers";
+import { SessionStore } from "./security/sessions";
 import type { ServerSettings } from "./settings";
+import { bootstrapToken, openApiTokens } from "./wiring/access";
 import { buildService } from "./wiring/build-service";
 
 /** Options of `createServer` beyond the settings. */
@@ -62,6 +70,16 @@ export interface ValidibotServer {
   callbackUrl: string;
   /** The Worker-Key callbacks carry in local and mock modes; null in production. */
   workerKey: string | null;
+  /**
+   * The admin token of the default organization the server started with (`VALIDIBOT_API_TOKEN`,
+   * or in local and mock mode the one kept in `<data dir>/api-token`); null in production without
+   * `VALIDIBOT_API_TOKEN`. Every runs API, dashboard and `/events` request needs a token.
+   */
+  apiToken: string | null;
+  /** The API tokens of this server (create, list, revoke, authenticate). */
+  tokens: ApiTokens;
+  /** The dashboard link that logs in with `apiToken` (`<base>/login?token=...`); null without one. */
+  loginUrl(base?: string): string | null;
   /**
    * Listens and starts the reconcile loop. `port` defaults to the settings' port (or, for
    * `PORT=0` without a public URL, the free port chosen at creation, which the public URL names).
@@ -112,12 +130,32 @@ export async function createServer(
   const publicUrl = settings.publicUrl ?? localUrl(settings.host, port);
   const parts = await buildService(settings, publicUrl, logger, options.launcher);
   const { service, store } = parts;
+  let tokens: ApiTokens;
+  let bootstrap: Awaited<ReturnType<typeof bootstrapToken>>;
+  try {
+    tokens = await openApiTokens(settings);
+    bootstrap = await bootstrapToken(settings, tokens);
+  } catch (error) {
+    await service.close();
+    throw error;
+  }
+  if (bootstrap && (bootstrap.record.revoked_at !== null || bootstrap.record.expires_at !== null)) {
+    logger.warn(
+      { token_id: bootstrap.record.id, source: bootstrap.source },
+      "the start-up API token is revoked or expires: make a new one (delete <data dir>/api-token, or set another VALIDIBOT_API_TOKEN)",
+    );
+  }
+  const sessions = new SessionStore();
   const feed = new RunFeed(service, store);
   const events = new EventsRoute(feed, (id) => service.getRunView(id));
 
   const app = express();
   app.disable("x-powered-by");
   app.use(requestLog(logger.child({ component: "http" })));
+  // Browser protections first, for every route: headers, Host allow-list, cross-origin writes.
+  app.use(securityHeaders);
+  app.use(hostGuard(allowedHosts(publicUrl, settings.allowedHosts)));
+  app.use(originGuard(publicUrl));
   app.use(callbackRouter(service));
   app.get("/healthz", async (_req, res) => {
     try {
@@ -141,6 +179,9 @@ export async function createServer(
   app.get("/openapi.json", (_req, res) => {
     res.json(openApi);
   });
+  app.use(loginRouter(tokens, sessions, settings.mode));
+  // Everything below needs an API token (Bearer) or the dashboard's session cookie.
+  app.use(authenticate(service, tokens, sessions));
   app.get("/events", events.handle);
   app.use(apiRouter(service, { maxConcurrentUploads: settings.maxConcurrentUploads }));
   app.use(dashboardRouter(service, settings.mode));
@@ -152,6 +193,7 @@ export async function createServer(
     closed ??= (async () => {
       feed.close();
       await service.close();
+      await tokens.store.close();
     })();
     return closed;
   };
@@ -166,6 +208,11 @@ export async function createServer(
     publicUrl,
     callbackUrl: parts.callbackUrl,
     workerKey: parts.workerKey,
+    apiToken: bootstrap?.token ?? null,
+    tokens,
+    loginUrl(base = publicUrl) {
+      return bootstrap ? `${base}/login?token=${encodeURIComponent(bootstrap.token)}` : null;
+    },
     close: closeService,
     async start(requested?: number) {
       if (requested !== undefined && settings.publicUrl === null && requested !== port) {

@@ -55,11 +55,16 @@ async function main(): Promise<number> {
   const server = await createServer(settings, { logger: pino({ level: settings.logLevel }) });
   const running = await server.start();
   const scratch = mkdtempSync(join(tmpdir(), "validibot-demo-"));
-  console.log(`Validibot reference server at ${running.url} (dashboard: ${running.url}/)`);
+  console.log(`Validibot reference server at ${running.url}`);
+  console.log(`dashboard (logs in with the generated token): ${server.loginUrl(running.url)}`);
   console.log(`mode ${settings.mode}, data in ${settings.dataDir}\n`);
   let failures = 0;
   try {
-    const client = createValidibotClient({ baseUrl: running.url });
+    // The demo authenticates like any client: the admin token the server made at first start.
+    const client = createValidibotClient({
+      baseUrl: running.url,
+      token: server.apiToken ?? undefined,
+    });
     const fmu = await buildTestFmu({ fmiVersion: 2, dir: scratch, fileName: "first-order.fmu" });
     const submissions: [Expectation, Promise<Run>][] = [
       [

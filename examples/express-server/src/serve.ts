@@ -20,6 +20,11 @@ export async function serve(env: Record<string, string | undefined>): Promise<nu
   }
   const running = await server.start();
   const { logger } = server;
+  const login = server.loginUrl(running.url);
+  if (login && server.settings.mode !== "production") {
+    // Like Jupyter: the link with the token goes to the terminal, never into the JSON logs.
+    process.stderr.write(`\n  Validibot dashboard: open ${login}\n\n`);
+  }
   if (server.settings.mode !== "production" && server.settings.databaseUrl === null) {
     logger.info(
       { data_dir: server.settings.dataDir },

@@ -45,6 +45,17 @@ export interface ServerSettings {
   publicUrl: string | null;
   /** `WORKER_API_KEY`. Null: generated once and kept in `<dataDir>/worker-key` (mode 0600). */
   workerKey: string | null;
+  /**
+   * `VALIDIBOT_API_TOKEN`: an admin API token of the default organization, registered at start
+   * (at least 32 characters). Null: in local and mock mode one is generated once and kept in
+   * `<dataDir>/api-token` (mode 0600); in production there is none (make tokens with `tokens create`).
+   */
+  apiToken: string | null;
+  /**
+   * `VALIDIBOT_ALLOWED_HOSTS` (comma-separated): host names the server answers to besides the
+   * loopback names and the public URL's host (`Host` of any other name is refused). Default: none.
+   */
+  allowedHosts: string[];
   /** `DATABASE_URL`: PostgreSQL instead of the SQLite file. Default: null. */
   databaseUrl: string | null;
   /** `VALIDIBOT_DATABASE_SCHEMA`: the PostgreSQL schema of the tables. Default: `validibot`. */
@@ -121,6 +132,15 @@ const Env = z.object({
       .refine((key) => key.trim() === key, "must not start or end with whitespace")
       .optional(),
   ),
+  VALIDIBOT_API_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .min(32, "must be at least 32 characters")
+      .refine((token) => token.trim() === token, "must not start or end with whitespace")
+      .optional(),
+  ),
+  VALIDIBOT_ALLOWED_HOSTS: optionalText,
   DATABASE_URL: z.preprocess(
     emptyToUndefined,
     z
@@ -256,6 +276,11 @@ export function loadSettings(
       ? new URL(values.VALIDIBOT_PUBLIC_URL).href.replace(/\/+$/, "")
       : null,
     workerKey: values.WORKER_API_KEY ?? null,
+    apiToken: values.VALIDIBOT_API_TOKEN ?? null,
+    allowedHosts: (values.VALIDIBOT_ALLOWED_HOSTS ?? "")
+      .split(",")
+      .map((name) => name.trim())
+      .filter((name) => name !== ""),
     databaseUrl: values.DATABASE_URL ?? null,
     databaseSchema: values.VALIDIBOT_DATABASE_SCHEMA,
     configPath,

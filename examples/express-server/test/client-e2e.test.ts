@@ -12,7 +12,7 @@ let client: ValidibotClient;
 
 beforeAll(async () => {
   t = await startTestServer();
-  client = createValidibotClient({ baseUrl: t.url });
+  client = createValidibotClient({ baseUrl: t.url, token: t.token });
 });
 afterAll(async () => t.close());
 
@@ -86,7 +86,7 @@ describe("the typed client against the reference server", () => {
   it("cancels a run, then reports run_not_cancellable", async () => {
     const slow = await startTestServer({ VALIDIBOT_MOCK_DELAY_MS: "60000" });
     try {
-      const slowClient = createValidibotClient({ baseUrl: slow.url });
+      const slowClient = createValidibotClient({ baseUrl: slow.url, token: slow.token });
       const run = await slowClient.submitRun({
         validator: "fmu",
         files: [{ port_key: "fmu", name: "u.fmu", data: "PK" }],

@@ -25,6 +25,9 @@ if (!present && process.env.CI === "true") throw new Error(MISSING);
 if (!present) console.warn(`dashboard browser test skipped: ${MISSING}`);
 
 let t: TestServer;
+
+/** The login link that opens `path` with a session (each page has its own browser context). */
+const loggedIn = (path: string) => `${t.loginUrl}&next=${encodeURIComponent(path)}`;
 let browser: Browser;
 
 describe.runIf(present || process.env.CI === "true")("the dashboard in Chromium", () => {
@@ -50,7 +53,7 @@ describe.runIf(present || process.env.CI === "true")("the dashboard in Chromium"
   });
 
   it("shows a run submitted through the API turn SUCCEEDED without a reload, then its findings", async () => {
-    const client = createValidibotClient({ baseUrl: t.url });
+    const client = createValidibotClient({ baseUrl: t.url, token: t.token });
     const model = { port_key: "primary_model", name: "office.idf", data: SAMPLE_IDF };
     const fmu = (name: string) => ({ port_key: "fmu", name, data: "PK" });
     const earlier = [
@@ -67,7 +70,7 @@ describe.runIf(present || process.env.CI === "true")("the dashboard in Chromium"
     await client.cancelRun(canceled.id);
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 600 } });
-    await page.goto(`${t.url}/`);
+    await page.goto(loggedIn(`/`));
     await page.locator('#live[data-state="live"]').waitFor();
     await page.evaluate(() => {
       (globalThis as unknown as { notReloaded: boolean }).notReloaded = true;
@@ -106,7 +109,7 @@ describe.runIf(present || process.env.CI === "true")("the dashboard in Chromium"
 
   it("submits a run by hand from /new and opens its page", async () => {
     const page = await browser.newPage();
-    await page.goto(`${t.url}/new`);
+    await page.goto(loggedIn(`/new`));
     const form = page.locator('form[data-validator="fmu"]');
     await form.locator('input[name="fmu"]').setInputFiles({
       name: "by-hand.fmu",
@@ -122,7 +125,7 @@ describe.runIf(present || process.env.CI === "true")("the dashboard in Chromium"
 
   it("shows the server's refusal on the form instead of leaving the page", async () => {
     const page = await browser.newPage();
-    await page.goto(`${t.url}/new`);
+    await page.goto(loggedIn(`/new`));
     const form = page.locator('form[data-validator="energyplus"]');
     await form.locator('textarea[name="inputs"]').fill("{not json");
     await form.locator('input[name="primary_model"]').setInputFiles({
@@ -137,13 +140,13 @@ describe.runIf(present || process.env.CI === "true")("the dashboard in Chromium"
   });
 
   it("updates an open run page when the run ends", async () => {
-    const client = createValidibotClient({ baseUrl: t.url });
+    const client = createValidibotClient({ baseUrl: t.url, token: t.token });
     const run = await client.submitRun({
       validator: "fmu",
       files: [{ port_key: "fmu", name: "unit.fmu", data: "PK" }],
     });
     const page = await browser.newPage();
-    await page.goto(`${t.url}/runs/${run.id}`);
+    await page.goto(loggedIn(`/runs/${run.id}`));
     await page.locator("#run-status", { hasText: "SUCCEEDED" }).waitFor({ timeout: 15_000 });
     expect(await page.locator("#findings tbody tr").count()).toBeGreaterThan(0);
     await page.close();

@@ -9,7 +9,7 @@ describe("local mode (the embedded default)", () => {
     const t = await startTestServer({ VALIDIBOT_MODE: "local" });
     try {
       expect(t.server.workerKey).toEqual(expect.any(String));
-      const client = createValidibotClient({ baseUrl: t.url });
+      const client = createValidibotClient({ baseUrl: t.url, token: t.token });
       const energyplus = await client.submitRun({
         validator: "energyplus",
         inputs: { run_simulation: false },
@@ -38,7 +38,7 @@ describe("a launcher of the host's own (CreateServerOptions.launcher)", () => {
     const launcher = new RecordingLauncher("host-own");
     const t = await startTestServer({ VALIDIBOT_MODE: "local" }, { launcher });
     try {
-      const client = createValidibotClient({ baseUrl: t.url });
+      const client = createValidibotClient({ baseUrl: t.url, token: t.token });
       const run = await client.submitRun({
         validator: "energyplus",
         files: [{ port_key: "primary_model", name: "model.idf", data: SAMPLE_IDF }],

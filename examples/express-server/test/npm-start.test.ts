@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { Run } from "@validibot/contracts";
 import { afterAll, describe, expect, it } from "vitest";
-import { postRun, runForm, SAMPLE_IDF } from "./support/test-server";
+import { authorizeFetch, plainFetch, postRun, runForm, SAMPLE_IDF } from "./support/test-server";
 
 // `npm start` is `tsx src/main.ts` in this package: the same command, as a real process.
 const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -76,6 +76,14 @@ describe("npm start", () => {
     const listening = await server.waitFor((line) => line.msg === "listening");
     const url = String(listening.url);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    // Safe by default: a token made at first start (0600), the login link on stderr, never in the logs.
+    const tokenFile = join(dir, "data", "api-token");
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    const token = readFileSync(tokenFile, "utf8").trim();
+    expect(server.stderr()).toContain(`${url}/login?token=${encodeURIComponent(token)}`);
+    expect(JSON.stringify(server.lines)).not.toContain(token);
+    expect((await plainFetch(`${url}/api/v1/validation-runs`)).status).toBe(401);
+    authorizeFetch(url, token);
 
     const { body } = await postRun(
       url,

@@ -21,7 +21,7 @@ function documentOf(paragraphs: string[]) {
 
 describe("a validator written in Python completes runs through the callback", () => {
   it("succeeds with its findings, metrics and a downloadable artifact", async () => {
-    const client = createValidibotClient({ baseUrl: t.url });
+    const client = createValidibotClient({ baseUrl: t.url, token: t.token });
     const submitted = await client.submitRun({
       validator: "word-count",
       files: [documentOf(["The first paragraph is done.", "TODO write the ending"])],
@@ -71,7 +71,7 @@ describe("a validator written in Python completes runs through the callback", ()
   });
 
   it("fails validation when its inputs make a finding blocking", async () => {
-    const client = createValidibotClient({ baseUrl: t.url });
+    const client = createValidibotClient({ baseUrl: t.url, token: t.token });
     const submitted = await client.submitRun({
       validator: "word-count",
       inputs: { strict: true },

@@ -2,6 +2,10 @@ import { fileURLToPath } from "node:url";
 import type { ZodTypeAny, ZodTypeDef } from "zod";
 import { ignoreOverride, zodToJsonSchema } from "zod-to-json-schema";
 import {
+  Assertion,
+  AssertionOperator,
+  AssertionScalar,
+  AssertionStage,
   EnergyPlusInputEnvelope,
   EnergyPlusInputs,
   EnergyPlusOutputEnvelope,
@@ -24,6 +28,7 @@ import {
   OrganizationInfo,
   RawOutputs,
   ResourceFileItem,
+  Ruleset,
   Severity,
   SupportedMimeType,
   Timestamp,
@@ -51,7 +56,8 @@ export const JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema
 
 /**
  * The documents that get a schema file of their own, by the reference's names: the seven
- * wire documents of `validibot-v1/` plus the HTTP error body every endpoint answers with.
+ * wire documents of `validibot-v1/` plus the HTTP error body every endpoint answers with, and
+ * the ruleset document (assertions on a validator's inputs and outputs).
  */
 export const DOCUMENT_SCHEMAS: Readonly<Record<string, ZodTypeAny>> = {
   ValidationInputEnvelope,
@@ -62,6 +68,7 @@ export const DOCUMENT_SCHEMAS: Readonly<Record<string, ZodTypeAny>> = {
   FMUInputEnvelope,
   FMUOutputEnvelope,
   ErrorBody,
+  Ruleset,
 };
 
 /**
@@ -94,6 +101,10 @@ export const PART_SCHEMAS: Readonly<Record<string, ZodTypeAny>> = {
   FMUSimulationConfig,
   FMUOutputs,
   ErrorCode,
+  Assertion,
+  AssertionOperator,
+  AssertionScalar,
+  AssertionStage,
 };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

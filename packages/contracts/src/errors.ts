@@ -76,6 +76,22 @@ export const ERROR_HTTP_STATUS = {
   route_not_found: 404,
   // HTTP servers: more uploads at once than the server takes (retry after Retry-After)
   too_many_uploads: 503,
+  // local launchers: validators run sandboxed, and the sandbox (bubblewrap) is not available here
+  sandbox_unavailable: 503,
+  // rulesets: a ruleset document, or one of its expressions, that cannot be applied
+  ruleset_invalid: 400,
+  // runs API access: API tokens (Authorization: Bearer) and dashboard sessions
+  api_token_missing: 401,
+  api_token_invalid: 401,
+  api_token_expired: 401,
+  api_token_revoked: 401,
+  api_scope_insufficient: 403,
+  // browser protections of the HTTP server: DNS rebinding, cross-origin writes, CSRF
+  host_not_allowed: 403,
+  origin_not_allowed: 403,
+  csrf_token_invalid: 403,
+  // token administration: revoking or reading a token id that does not exist
+  api_token_not_found: 404,
 } as const satisfies Record<string, number>;
 
 /** A stable error code. */

@@ -13,5 +13,6 @@ export * from "./identity";
 export * from "./input-envelope";
 export * from "./output-envelope";
 export * from "./primitives";
+export * from "./ruleset";
 export * from "./typed";
 export * from "./zod-issues";

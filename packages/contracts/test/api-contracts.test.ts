@@ -104,6 +104,9 @@ const run: Run = {
   finding_counts: { INFO: 0, WARNING: 0, ERROR: 0 },
   metrics: [],
   artifacts: [],
+  assertions: { passed: 0, failed: 0, skipped: 0, errored: 0 },
+  assertion_results: [],
+  ruleset_sha256: null,
 };
 
 describe("callbackContract", () => {

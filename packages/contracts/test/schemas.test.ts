@@ -31,9 +31,9 @@ describe("the checked-in JSON Schemas", () => {
     );
   });
 
-  it("cover every reference document and the error body", () => {
+  it("cover every reference document, the error body and the ruleset", () => {
     expect([...generated.keys()].sort()).toEqual(
-      [...DOCUMENTS, "ErrorBody"].map((name) => `${name}.schema.json`).sort(),
+      [...DOCUMENTS, "ErrorBody", "Ruleset"].map((name) => `${name}.schema.json`).sort(),
     );
   });
 

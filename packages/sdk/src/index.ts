@@ -1,3 +1,4 @@
+export * from "./access";
 export * from "./auth";
 export * from "./launchers";
 export * from "./launchers/mock-launcher";
@@ -6,4 +7,5 @@ export type * from "./model";
 export * from "./service";
 export * from "./storage";
 export * from "./store";
+export * from "./telemetry";
 export type * from "./validators";

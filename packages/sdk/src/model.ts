@@ -1,7 +1,9 @@
 import type {
   Artifact,
+  AssertionResult,
   Finding,
   Metric,
+  Ruleset,
   RunErrorCategory,
   RunFile,
   RunStatus,
@@ -38,6 +40,17 @@ export interface RunRecord {
   finished_at: string | null;
   /** When the run is overdue and `reconcile()` takes it up; null while not launched. */
   deadline_at: string | null;
+  /**
+   * The W3C trace id (32 hex digits) of the trace the run was submitted in, to find it in a
+   * tracing backend; null (or absent, in records made before it existed) when tracing was off.
+   */
+  trace_id?: string | null;
+  /** The rulesets applied to the run, in order (the validator's default first); [] for none. */
+  rulesets: Ruleset[];
+  /** SHA-256 of the canonical JSON of `rulesets`; null when there are none. */
+  ruleset_sha256: string | null;
+  /** Each assertion's result so far: the input stage's at submit, the output stage's appended. */
+  assertion_results: AssertionResult[];
 }
 
 /** Where an attempt is: created, launched, done (a callback or reconcile ended it), or failed to launch. */

@@ -37,4 +37,9 @@ export interface ValidatorDefinition {
   inputs?: ZodType<Record<string, unknown>, ZodTypeDef, unknown>;
   /** The attempt's timeout. Default: the service's `defaultTimeoutSeconds`. */
   timeout_seconds?: number;
+  /**
+   * The validator's default ruleset (a `Ruleset` document), applied to every run before the
+   * submission's own. Default: none.
+   */
+  ruleset?: unknown;
 }

@@ -42,6 +42,8 @@ export async function sendCallback(
   authorize: CallbackAuthorizer,
   log: Logger,
   options: CallbackOptions = {},
+  /** Headers besides content type and authorization (the `traceparent` of the callback span). */
+  extraHeaders: Record<string, string> = {},
 ): Promise<CallbackDelivery> {
   const attempts = Math.max(1, options.attempts ?? 3);
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -59,7 +61,7 @@ export async function sendCallback(
       const authorization = await authorize();
       const response = await request(url, {
         method: "POST",
-        headers: { "content-type": "application/json", authorization },
+        headers: { ...extraHeaders, "content-type": "application/json", authorization },
         body: payload,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,

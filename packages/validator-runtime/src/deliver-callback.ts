@@ -4,6 +4,7 @@ import {
   type ExecutionContext,
   ValidationCallback,
 } from "@validibot/contracts";
+import { inSpan, traceCarrierOf } from "@validibot/sdk/telemetry";
 import { authorizerFor } from "./callback-auth";
 import { type CallbackDelivery, type CallbackOptions, sendCallback } from "./callback-sender";
 import { errorMessage, type Logger } from "./log";
@@ -41,7 +42,13 @@ export async function deliverCallback(
     log(errorMessage(error));
     return { result: "undeliverable", error: errorMessage(error) };
   }
-  const delivery = await sendCallback(context.callback_url, body, authorize, log, retry);
+  const url = context.callback_url;
+  const delivery = await inSpan("callback", {}, (span) => {
+    const carrier = traceCarrierOf(span);
+    const headers: Record<string, string> = carrier ? { traceparent: carrier.traceparent } : {};
+    if (carrier?.tracestate) headers.tracestate = carrier.tracestate;
+    return sendCallback(url, body, authorize, log, retry, headers);
+  });
   if (delivery.outcome === "delivered") return { result: "delivered", error: null };
   if (delivery.outcome === "rejected") {
     return {

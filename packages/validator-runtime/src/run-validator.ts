@@ -7,11 +7,13 @@ import {
   type ValidationMessage,
   type ValidationStatus,
 } from "@validibot/contracts";
+import { inSpan, runAttributes, SPAN_ATTRIBUTES } from "@validibot/sdk/telemetry";
 import { AttemptStop, installSignalHandlers } from "./attempt-stop";
 import type { CallbackOptions } from "./callback-sender";
 import { type CallbackResult, deliverCallback } from "./deliver-callback";
 import { readExistingOutput } from "./existing-output";
 import { ExitCode } from "./exit-codes";
+import { jobSpan } from "./job-span";
 import { errorMessage, type Logger, stderrLogger } from "./log";
 import { guardLogStreams } from "./log-stream-guard";
 import { assembleOutputEnvelope, fallbackOutputs } from "./output-envelope";
@@ -338,14 +340,16 @@ class Attempt<I> {
       const uploaded =
         stoppedBy === "cancelled"
           ? { artifacts: [], rawOutputs: null, skipped: [] }
-          : await uploadOutputs({
-              bundle: context.execution_bundle_uri,
-              outputsDir,
-              artifacts: work.reported.artifacts,
-              resolve: this.resolve,
-              run_id: envelope.run_id,
-              execution_attempt_id: context.execution_attempt_id,
-            });
+          : await inSpan("upload outputs", {}, () =>
+              uploadOutputs({
+                bundle: context.execution_bundle_uri,
+                outputsDir,
+                artifacts: work.reported.artifacts,
+                resolve: this.resolve,
+                run_id: envelope.run_id,
+                execution_attempt_id: context.execution_attempt_id,
+              }),
+            );
       for (const skipped of uploaded.skipped) {
         messages.push(
           finding("WARNING", "output_skipped", `An output was not uploaded: ${skipped}`),
@@ -431,7 +435,20 @@ export async function runAttempt<I>(
       options.storage ?? storageResolverFor({ gcsApiEndpoint: runtimeEnv.gcsApiEndpoint }),
       log,
     );
-    return await attempt.run();
+    return await jobSpan(runtimeEnv, validator, async (span) => {
+      const outcome = await attempt.run();
+      span.setAttributes({
+        [SPAN_ATTRIBUTES.status]: outcome.status ?? "none",
+        "validibot.exit_code": outcome.exitCode,
+        ...(outcome.output
+          ? runAttributes({
+              id: outcome.output.run_id,
+              attemptId: outcome.output.execution_attempt_id,
+            })
+          : {}),
+      });
+      return outcome;
+    });
   } catch (error) {
     const message = `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
     log(message);

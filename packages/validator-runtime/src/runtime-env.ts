@@ -14,6 +14,10 @@ export interface RuntimeEnvironment {
   scratchRoot: string | null;
   /** `VALIDIBOT_GCS_API_ENDPOINT`: a GCS emulator or private endpoint (default: Google's). */
   gcsApiEndpoint: string | null;
+  /** `TRACEPARENT`: the W3C trace context of the host's `launch` span; the job's spans continue it. */
+  traceparent: string | null;
+  /** `TRACESTATE`: vendor trace state beside `TRACEPARENT`. */
+  tracestate: string | null;
 }
 
 function nonEmpty(value: string | undefined): string | null {
@@ -33,5 +37,7 @@ export function readRuntimeEnvironment(
     oidcAudience: nonEmpty(env.TASK_OIDC_AUDIENCE),
     scratchRoot: nonEmpty(env.VALIDIBOT_ATTEMPT_SCRATCH_ROOT),
     gcsApiEndpoint: nonEmpty(env.VALIDIBOT_GCS_API_ENDPOINT),
+    traceparent: nonEmpty(env.TRACEPARENT),
+    tracestate: nonEmpty(env.TRACESTATE),
   };
 }

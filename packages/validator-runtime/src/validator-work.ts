@@ -5,6 +5,7 @@ import {
   isValidibotError,
   type ValidationStatus,
 } from "@validibot/contracts";
+import { inSpan } from "@validibot/sdk/telemetry";
 import { isFileIntegrityError } from "./file-integrity";
 import { inputsSchemaOf } from "./inputs-schema";
 import { errorMessage, type Logger } from "./log";
@@ -65,7 +66,9 @@ export function startWork<I>(parts: WorkParts<I>): {
     }
     let files: Awaited<ReturnType<typeof stageFiles>>;
     try {
-      files = await stageFiles(envelope, parts.attemptDir, parts.resolve, parts.signal);
+      files = await inSpan("stage inputs", {}, () =>
+        stageFiles(envelope, parts.attemptDir, parts.resolve, parts.signal),
+      );
     } catch (error) {
       if (isFileIntegrityError(error) && isValidibotError(error)) {
         return { kind: "failed", code: error.code, text: error.message };
@@ -100,7 +103,7 @@ export function startWork<I>(parts: WorkParts<I>): {
     sealContext = context.seal;
     if (sealed) context.seal();
     try {
-      const result = await validator.run(context.ctx);
+      const result = await inSpan("validate", {}, async () => validator.run(context.ctx));
       return { kind: "ran", status: result?.status, outputs: result?.outputs };
     } catch (error) {
       log(

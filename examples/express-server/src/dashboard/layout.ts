@@ -15,7 +15,8 @@ export interface Page {
 
 /**
  * Sends a dashboard page: the shell, the inline stylesheet and script under a fresh CSP nonce,
- * and a Content-Security-Policy that allows nothing else (no external or injected script).
+ * and a Content-Security-Policy that allows nothing else (no external or injected script). With
+ * a session (`res.locals.csrf`), the page carries its CSRF token and a logout form.
  */
 export function sendPage(res: Response, page: Page, status = 200, mode?: string): void {
   const nonce = randomBytes(16).toString("base64");
@@ -37,12 +38,15 @@ export function sendPage(res: Response, page: Page, status = 200, mode?: string)
     ].join("; "),
   });
   const current = (name: Page["nav"]) => (page.nav === name ? raw(' aria-current="page"') : "");
+  // The session's CSRF token (set by authenticate): scripts send it as X-CSRF-Token, forms as _csrf.
+  const csrf = typeof res.locals.csrf === "string" ? res.locals.csrf : null;
   const document = html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${page.title} · Validibot</title>
+${csrf ? html`<meta name="csrf-token" content="${csrf}">` : ""}
 <style nonce="${nonce}">${raw(STYLES)}</style>
 </head>
 <body>
@@ -52,6 +56,7 @@ export function sendPage(res: Response, page: Page, status = 200, mode?: string)
   <a href="/new"${current("new")}>Submit a run</a>
   <a href="/openapi.json">API</a>
   ${mode ? html`<span class="mode">mode: ${mode}</span>` : ""}
+  ${csrf ? html`<form class="logout" method="post" action="/logout"><input type="hidden" name="_csrf" value="${csrf}"><button class="secondary" type="submit">Log out</button></form>` : ""}
 </header>
 <main>
 ${page.body}

@@ -3,11 +3,12 @@ import { html, type SafeHtml } from "./html";
 import type { Page } from "./layout";
 import { SUBMIT_PAGE_SCRIPT } from "./scripts";
 
-function validatorForm(validator: ValidatorDescriptor): SafeHtml {
+function validatorForm(validator: ValidatorDescriptor, csrf: string | null): SafeHtml {
   return html`<section class="panel">
 <h2>${validator.title} <span class="muted">${validator.id} · ${validator.type} ${validator.version}</span></h2>
 <form class="submit" method="post" action="/api/v1/validation-runs" enctype="multipart/form-data" data-validator="${validator.id}">
   <input type="hidden" name="validator" value="${validator.id}">
+  ${csrf ? html`<input type="hidden" name="_csrf" value="${csrf}">` : ""}
   <label>Inputs <span class="hint">(JSON object; defaults apply to what you leave out)</span>
     <textarea name="inputs" spellcheck="false">{}</textarea>
   </label>
@@ -23,11 +24,14 @@ function validatorForm(validator: ValidatorDescriptor): SafeHtml {
 </section>`;
 }
 
-/** The page to submit a run by hand: one form per validator, posted to the runs API. */
-export function newRunPage(validators: ValidatorDescriptor[]): Page {
+/**
+ * The page to submit a run by hand: one form per validator, posted to the runs API, each with the
+ * session's CSRF token (the script sends it as `X-CSRF-Token`).
+ */
+export function newRunPage(validators: ValidatorDescriptor[], csrf: string | null): Page {
   return {
     title: "Submit a run",
-    body: html`<h1>Submit a run</h1>${validators.map(validatorForm)}`,
+    body: html`<h1>Submit a run</h1>${validators.map((v) => validatorForm(v, csrf))}`,
     script: SUBMIT_PAGE_SCRIPT,
     nav: "new",
   };

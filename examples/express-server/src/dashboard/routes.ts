@@ -7,6 +7,7 @@ import type { ValidationService } from "@validibot/sdk";
 import { type Request, type Response, Router } from "express";
 import { z } from "zod";
 import { validatorDescriptor } from "../http/descriptors";
+import { accessOf } from "../security/authenticate";
 import { html } from "./html";
 import { sendPage } from "./layout";
 import { newRunPage } from "./new-run-page";
@@ -31,7 +32,10 @@ function badRequest(res: Response, message: string, mode: string): void {
   );
 }
 
-/** The dashboard: `/` (runs), `/runs/:id` (one run), `/new` (submit by hand). Server-rendered HTML. */
+/**
+ * The dashboard: `/` (runs), `/runs/:id` (one run), `/new` (submit by hand). Server-rendered HTML,
+ * behind `authenticate`: each page shows only the principal's organization's runs.
+ */
 export function dashboardRouter(service: ValidationService, mode: string): Router {
   const router = Router();
 
@@ -48,7 +52,7 @@ export function dashboardRouter(service: ValidationService, mode: string): Route
     const { status, cursor, limit } = query.data;
     let page: Awaited<ReturnType<ValidationService["listRuns"]>>;
     try {
-      page = await service.listRuns({ status, cursor, limit });
+      page = await accessOf(res).listRuns({ status, cursor, limit });
     } catch (error) {
       if (isValidibotError(error) && error.code === "invalid_request") {
         badRequest(res, error.message, mode);
@@ -56,7 +60,8 @@ export function dashboardRouter(service: ValidationService, mode: string): Route
       }
       throw error;
     }
-    const runs = (await Promise.all(page.items.map((run) => service.getRunView(run.id)))).filter(
+    const access = accessOf(res);
+    const runs = (await Promise.all(page.items.map((run) => access.getRunView(run.id)))).filter(
       (run) => run !== null,
     );
     sendPage(
@@ -76,16 +81,20 @@ export function dashboardRouter(service: ValidationService, mode: string): Route
   router.get("/runs/:id", async (req: Request, res: Response) => {
     const id = String(req.params.id);
     res.locals.run_id = id;
-    const run = await service.getRunView(id);
+    const access = accessOf(res);
+    const run = await access.getRunView(id);
     if (!run) {
       sendPage(res, runNotFoundPage(id), 404, mode);
       return;
     }
-    sendPage(res, runPage(run, await service.listFindings(id)), 200, mode);
+    // The run was found through the caller's access; its stored record adds the trace id.
+    const traceId = (await service.getRun(id))?.trace_id ?? null;
+    sendPage(res, runPage(run, await access.listFindings(id), traceId), 200, mode);
   });
 
   router.get("/new", (_req: Request, res: Response) => {
-    sendPage(res, newRunPage(service.validators.map(validatorDescriptor)), 200, mode);
+    const csrf = typeof res.locals.csrf === "string" ? res.locals.csrf : null;
+    sendPage(res, newRunPage(service.validators.map(validatorDescriptor), csrf), 200, mode);
   });
 
   return router;

@@ -74,7 +74,7 @@ function filesTable(run: Run): SafeHtml {
 }
 
 /** A run's page: status, timing, error, findings, metrics, artifacts, files and inputs. */
-export function runPage(run: Run, findings: Finding[]): Page {
+export function runPage(run: Run, findings: Finding[], traceId: string | null = null): Page {
   const terminal = isTerminalRunStatus(run.status);
   const pageData = { id: run.id, status: run.status, updated_at: run.updated_at, terminal };
   const body = html`<h1>
@@ -96,6 +96,7 @@ ${
     <dt>Findings</dt><dd class="counts">${countsHtml(run.finding_counts)}</dd>
     <dt>Attempts</dt><dd>${run.attempt_count}</dd>
     <dt>Organization</dt><dd>${run.org_id}</dd>
+    <dt>Trace</dt><dd class="mono" id="trace-id">${traceId ?? "—"}</dd>
   </dl>
   ${terminal ? "" : html`<p><button class="secondary" id="cancel" type="button">Cancel run</button> <span class="form-error" id="cancel-error"></span></p>`}
 </section>

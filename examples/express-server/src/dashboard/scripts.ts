@@ -114,7 +114,11 @@ export const RUN_PAGE_SCRIPT = `
   if (cancel) {
     cancel.addEventListener("click", async () => {
       cancel.disabled = true;
-      const response = await fetch(apiUrl + "/cancel", { method: "POST" });
+      const csrf = document.querySelector('meta[name="csrf-token"]');
+      const response = await fetch(apiUrl + "/cancel", {
+        method: "POST",
+        headers: csrf ? { "x-csrf-token": csrf.content } : {},
+      });
       if (response.ok) return location.reload();
       const body = await response.json().catch(() => null);
       document.getElementById("cancel-error").textContent = body ? body.code + ": " + body.message : "HTTP " + response.status;
@@ -144,7 +148,10 @@ export const RUN_PAGE_SCRIPT = `
 })();
 `;
 
-/** The submit page's script: posts a form with `fetch` and opens the new run, or shows the error. */
+/**
+ * The submit page's script: posts a form with `fetch` (its `_csrf` field sent as the
+ * `X-CSRF-Token` header) and opens the new run, or shows the error.
+ */
 export const SUBMIT_PAGE_SCRIPT = `
 (() => {
   for (const form of document.querySelectorAll("form.submit")) {
@@ -155,7 +162,14 @@ export const SUBMIT_PAGE_SCRIPT = `
       out.textContent = "";
       button.disabled = true;
       try {
-        const response = await fetch(form.action, { method: "POST", body: new FormData(form) });
+        const data = new FormData(form);
+        const csrf = data.get("_csrf");
+        data.delete("_csrf");
+        const response = await fetch(form.action, {
+          method: "POST",
+          body: data,
+          headers: typeof csrf === "string" ? { "x-csrf-token": csrf } : {},
+        });
         const body = await response.json().catch(() => null);
         if (response.status === 201 && body) {
           location.href = "/runs/" + encodeURIComponent(body.id);

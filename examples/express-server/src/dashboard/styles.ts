@@ -13,6 +13,8 @@ header.top a { color: #d0d5dd; text-decoration: none; }
 header.top a:hover { color: #fff; }
 header.top .brand { color: #fff; font-weight: 650; letter-spacing: 0.01em; }
 header.top .mode { margin-left: auto; font-size: 0.8rem; color: #98a2b3; }
+header.top form.logout { margin: 0 0 0 0.75rem; }
+header.top form.logout button { padding: 0.2rem 0.6rem; font-size: 0.8rem; }
 main { max-width: 1180px; margin: 1.5rem auto; padding: 0 1.5rem; }
 h1 { font-size: 1.35rem; margin: 0 0 1rem; display: flex; align-items: center; gap: 0.75rem; flex-wrap: wrap; }
 h2 { font-size: 1.05rem; margin: 0 0 0.75rem; }

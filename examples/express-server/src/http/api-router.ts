@@ -1,8 +1,10 @@
 import { pipeline } from "node:stream/promises";
 import { ListRunsQuery, ValidibotError } from "@validibot/contracts";
 import type { ValidationService } from "@validibot/sdk";
-import { type Request, type Response, Router } from "express";
+import { type ApiScope, requireScope } from "@validibot/sdk/access";
+import { type Request, type RequestHandler, type Response, Router } from "express";
 import { z } from "zod";
+import { accessOf } from "../security/authenticate";
 import { createRunHandler } from "./create-run";
 import { validatorDescriptor } from "./descriptors";
 import { invalidRequest } from "./errors";
@@ -38,10 +40,20 @@ export interface ApiRouterOptions {
   maxConcurrentUploads?: number;
 }
 
+/** Refuses (403 `api_scope_insufficient`) before anything is read when the token lacks `scope`. */
+function needs(scope: ApiScope): RequestHandler {
+  return (_req, res, next) => {
+    requireScope(accessOf(res).principal, scope);
+    next();
+  };
+}
+
 /**
  * The runs API of `runsContract` under `/api/v1`, as thin Express handlers over the
  * framework-free service: params, query and body checked with the contract's zod schemas, every
- * error the contract's error body.
+ * error the contract's error body. Behind `authenticate`: every handler goes through the
+ * request's `RunAccess`, so a token sees only its organization's runs (another's is
+ * `run_not_found`) and needs `runs:read`, `runs:write` or `runs:cancel`.
  */
 export function apiRouter(service: ValidationService, options: ApiRouterOptions = {}): Router {
   const router = Router();
@@ -52,37 +64,39 @@ export function apiRouter(service: ValidationService, options: ApiRouterOptions 
     res.json({ items: descriptors });
   });
 
-  router.post("/api/v1/validation-runs", createRunHandler(service, slots));
+  router.post("/api/v1/validation-runs", needs("runs:write"), createRunHandler(service, slots));
 
   router.get("/api/v1/validation-runs", async (req, res) => {
     const query = parse(ListRunsQuery, req.query, "query");
-    const page = await service.listRuns(query);
-    const items = await Promise.all(page.items.map((run) => service.getRunView(run.id)));
+    const access = accessOf(res);
+    const page = await access.listRuns(query);
+    const items = await Promise.all(page.items.map((run) => access.getRunView(run.id)));
     res.json({ items: items.filter((run) => run !== null), next_cursor: page.next_cursor });
   });
 
   router.get("/api/v1/validation-runs/:id", async (req, res) => {
     const { id } = runParams(req, res);
-    const run = await service.getRunView(id);
+    const run = await accessOf(res).getRunView(id);
     if (!run) throw new ValidibotError("run_not_found", `no run ${id}`);
     res.json(run);
   });
 
   router.post("/api/v1/validation-runs/:id/cancel", async (req, res) => {
     const { id } = runParams(req, res);
-    await service.cancel(id);
-    res.json(await service.getRunView(id));
+    const access = accessOf(res);
+    await access.cancel(id);
+    res.json(await access.getRunView(id));
   });
 
   router.get("/api/v1/validation-runs/:id/findings", async (req, res) => {
     const { id } = runParams(req, res);
-    res.json({ items: await service.listFindings(id) });
+    res.json({ items: await accessOf(res).listFindings(id) });
   });
 
   router.get("/api/v1/validation-runs/:id/artifacts/:name", async (req, res) => {
     const { id, name } = parse(ArtifactParams, req.params, "params");
     res.locals.run_id = id;
-    const { artifact, stream } = await service.openArtifact(id, name);
+    const { artifact, stream } = await accessOf(res).openArtifact(id, name);
     // setHeader, not res.set: Express would add a charset the artifact may not have.
     res.status(200);
     res.setHeader("content-type", artifact.mime_type ?? "application/octet-stream");

@@ -1,6 +1,7 @@
 import { CreateRunForm, isValidibotError, ValidibotError } from "@validibot/contracts";
 import type { ValidationService } from "@validibot/sdk";
 import type { Request, Response } from "express";
+import { accessOf } from "../security/authenticate";
 import { invalidRequest } from "./errors";
 import { readRunUpload } from "./run-upload";
 import type { UploadSlots } from "./upload-slots";
@@ -51,6 +52,7 @@ export function createRunHandler(service: ValidationService, slots?: UploadSlots
         validatorId: form.data.validator,
         inputs,
         files: upload.files,
+        org: accessOf(res).principal.org,
       });
       res.locals.run_id = run.id;
       const view = await service.getRunView(run.id);

@@ -1,5 +1,7 @@
 import type { Run } from "@validibot/contracts";
+import { requireScope } from "@validibot/sdk/access";
 import type { Request, Response } from "express";
+import { accessOf } from "../security/authenticate";
 import type { RunFeed } from "./run-feed";
 
 /** How often an idle stream gets a comment line, so proxies keep it open. */
@@ -7,7 +9,8 @@ const HEARTBEAT_MS = 15_000;
 
 /**
  * `GET /events`: Server-Sent Events, one `run` event (the run as the API shows it) whenever a run
- * changes; `?run=<id>` narrows it to one run. Clients reconnect on their own (`retry: 2000`).
+ * changes; `?run=<id>` narrows it to one run. Behind `authenticate`: only runs of the token's
+ * organization are sent, and only to a token with `runs:read`. Clients reconnect on their own (`retry: 2000`).
  * `closeAll()` ends every open stream, for shutdown.
  */
 export class EventsRoute {
@@ -22,6 +25,8 @@ export class EventsRoute {
 
   /** The Express handler. */
   readonly handle = (req: Request, res: Response): void => {
+    const access = accessOf(res);
+    requireScope(access.principal, "runs:read");
     const only = typeof req.query.run === "string" ? req.query.run : null;
     res.writeHead(200, {
       "content-type": "text/event-stream; charset=utf-8",
@@ -34,7 +39,7 @@ export class EventsRoute {
       if (only !== null && runId !== only) return;
       this.#view(runId).then(
         (run) => {
-          if (run && !res.writableEnded)
+          if (run && access.owns(run) && !res.writableEnded)
             res.write(`event: run\nid: ${run.updated_at}\ndata: ${JSON.stringify(run)}\n\n`);
         },
         () => {},

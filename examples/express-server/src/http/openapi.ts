@@ -13,7 +13,8 @@ const CREATE_RUN_NOTE =
  * contracts by `@ts-rest/open-api`; `serverUrl` is the public URL it is served at.
  */
 export function openApiDocument(serverUrl: string): object {
-  return generateOpenApi(
+  const runRoutes = new Set(Object.values(runsContract).map((r) => `${r.method} ${r.path}`));
+  const document = generateOpenApi(
     c.router({ runs: runsContract, callbacks: callbackContract }),
     {
       info: {
@@ -26,10 +27,22 @@ export function openApiDocument(serverUrl: string): object {
     },
     {
       setOperationId: true,
-      operationMapper: (operation, route) =>
-        route === runsContract.createRun
-          ? { ...operation, description: CREATE_RUN_NOTE }
-          : operation,
+      operationMapper: (operation, route) => ({
+        ...operation,
+        ...(route === runsContract.createRun ? { description: CREATE_RUN_NOTE } : {}),
+        // Every runs API route needs an API token; the callback endpoint has its own scheme.
+        ...(runRoutes.has(`${route.method} ${route.path}`)
+          ? { security: [{ bearerAuth: [] }] }
+          : {}),
+      }),
     },
-  );
+  ) as Record<string, unknown>;
+  const components = (document.components ?? {}) as Record<string, unknown>;
+  document.components = {
+    ...components,
+    securitySchemes: {
+      bearerAuth: { type: "http", scheme: "bearer", description: "An API token (vbt_...)" },
+    },
+  };
+  return document;
 }

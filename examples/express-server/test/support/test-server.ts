@@ -17,8 +17,38 @@ export interface TestServer {
   /** `http://127.0.0.1:<port>`. */
   url: string;
   dir: string;
+  /** The server's admin token of the default organization (its generated `api-token`). */
+  token: string;
+  /** The dashboard link that logs a browser in with `token`. */
+  loginUrl: string;
   close(): Promise<void>;
 }
+
+/** The token `fetch` adds for each origin a test server (or `authorizeFetch`) registered. */
+const tokensByOrigin = new Map<string, string>();
+const plainFetch = globalThis.fetch;
+
+/**
+ * Makes this test file's global `fetch` send `Authorization: Bearer <token>` to `url`'s origin,
+ * as every client of the server must, unless the request sets its own `authorization`. Tests of
+ * what the server does without (or with another) token set the header themselves, or use
+ * `plainFetch`.
+ */
+export function authorizeFetch(url: string, token: string): void {
+  tokensByOrigin.set(new URL(url).origin, token);
+  if (globalThis.fetch !== plainFetch) return;
+  globalThis.fetch = (input, init) => {
+    const request = new Request(input, init);
+    const token = tokensByOrigin.get(new URL(request.url).origin);
+    if (token === undefined || request.headers.has("authorization")) return plainFetch(request);
+    const headers = new Headers(request.headers);
+    headers.set("authorization", `Bearer ${token}`);
+    return plainFetch(new Request(request, { headers }));
+  };
+}
+
+/** The global `fetch` as it was, adding no token. */
+export { plainFetch };
 
 /**
  * Starts the server on a free port, in mock mode unless `env` says otherwise, with quick mock
@@ -43,11 +73,20 @@ export async function startTestServer(
   );
   const server = await createServer(settings, { ...options, logger: pino({ level: "silent" }) });
   const running = await server.start();
+  // Production starts with no token: the test makes one, as an operator would with `tokens create`.
+  const token =
+    server.apiToken ??
+    (await server.tokens.create({ org: { id: "default", name: "Default" }, scopes: ["admin"] }))
+      .token;
+  const loginUrl = `${running.url}/login?token=${encodeURIComponent(token)}`;
+  authorizeFetch(running.url, token);
   return {
     server,
     running,
     url: running.url,
     dir,
+    token,
+    loginUrl,
     async close() {
       await running.close();
       rmSync(dir, { recursive: true, force: true });

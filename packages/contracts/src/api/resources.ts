@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Severity, ValidationStatus, ValidatorType } from "../enums";
 import { MessageLocation } from "../output-envelope";
+import { AssertionCounts, AssertionResult } from "../ruleset";
 
 /** A run's lifecycle: `PENDING` -> `RUNNING` -> `SUCCEEDED` | `FAILED` | `CANCELED` | `TIMED_OUT`. */
 export const RunStatus = z.enum([
@@ -113,6 +114,12 @@ export const Run = z.object({
   finding_counts: FindingCounts,
   metrics: z.array(Metric),
   artifacts: z.array(Artifact),
+  /** Counts of the run's assertion results (all zero when no ruleset applied). */
+  assertions: AssertionCounts,
+  /** Each assertion's result, input stage first. */
+  assertion_results: z.array(AssertionResult),
+  /** SHA-256 of the canonical JSON of the rulesets applied, in order; null when none. */
+  ruleset_sha256: z.string().nullable(),
 });
 /** A run as the runs API shows it. */
 export type Run = z.infer<typeof Run>;

@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import { initClient } from "@ts-rest/core";
+import { type InitClientReturn, initClient } from "@ts-rest/core";
 import {
   type Finding,
   isTerminalRunStatus,
@@ -29,7 +29,15 @@ export interface ValidibotClientOptions {
    * backoff. Submissions are never retried: a retry could create a second run. Default: 2.
    */
   retries?: number;
-  /** Headers sent with every request (e.g. a gateway's `authorization`). Default: none. */
+  /**
+   * The API token of the runs API, sent as `Authorization: Bearer <token>` with every request
+   * (the reference server refuses requests without one). Default: none.
+   */
+  token?: string;
+  /**
+   * Headers sent with every request (e.g. a gateway's). An `authorization` here wins over
+   * `token`. Default: none.
+   */
   headers?: Record<string, string>;
   /** The undici dispatcher to send through. Default: undici's global dispatcher. */
   dispatcher?: Dispatcher;
@@ -56,7 +64,7 @@ export interface ClientWaitOptions {
 }
 
 /** The raw ts-rest client of `runsContract`: every route, answers as `{ status, body, headers }`. */
-export type RunsApi = ReturnType<typeof initClient<typeof runsContract, { baseUrl: string }>>;
+export type RunsApi = InitClientReturn<typeof runsContract, { baseUrl: string }>;
 
 /** A client of a Validibot server's runs API. Its methods throw `ValidibotError` on any error answer. */
 export interface ValidibotClient {
@@ -100,7 +108,13 @@ export function createValidibotClient(options: ValidibotClientOptions): Validibo
   const transport = new Transport({
     timeoutMs: options.timeoutMs ?? 30_000,
     retries: options.retries ?? 2,
-    headers: options.headers ?? {},
+    headers: {
+      ...(options.token === undefined ||
+      Object.keys(options.headers ?? {}).some((name) => name.toLowerCase() === "authorization")
+        ? {}
+        : { authorization: `Bearer ${options.token}` }),
+      ...options.headers,
+    },
     dispatcher: options.dispatcher,
   });
   const api = initClient(runsContract, { baseUrl, api: transportFetcher(transport) });

@@ -1,3 +1,4 @@
+import { traceEnv } from "../telemetry/trace-context";
 import type { LaunchRequest } from "./types";
 
 /** `DEPLOYMENT_TARGET` values: `gcp` mints Google ID tokens; anything else uses `WORKER_API_KEY`. */
@@ -10,6 +11,8 @@ export const CONTRACT_ENV = {
   deploymentTarget: "DEPLOYMENT_TARGET",
   workerKey: "WORKER_API_KEY",
   scratchRoot: "VALIDIBOT_ATTEMPT_SCRATCH_ROOT",
+  traceparent: "TRACEPARENT",
+  tracestate: "TRACESTATE",
 } as const;
 
 /** What goes into a validator's environment besides the request's URIs. */
@@ -24,11 +27,12 @@ export interface ContractEnvOptions {
 /**
  * The container environment of CONTRACT.md for one attempt: `VALIDIBOT_INPUT_URI`,
  * `VALIDIBOT_OUTPUT_URI`, `DEPLOYMENT_TARGET`, and `WORKER_API_KEY` /
- * `VALIDIBOT_ATTEMPT_SCRATCH_ROOT` when given. Every launcher passes exactly these, so a
- * validator sees the same contract wherever it runs.
+ * `VALIDIBOT_ATTEMPT_SCRATCH_ROOT` when given, plus `TRACEPARENT` / `TRACESTATE` when the
+ * request carries a trace context. Every launcher passes exactly these, so a validator sees the
+ * same contract wherever it runs.
  */
 export function contractEnv(
-  request: Pick<LaunchRequest, "inputUri" | "outputUri">,
+  request: Pick<LaunchRequest, "inputUri" | "outputUri" | "traceContext">,
   options: ContractEnvOptions,
 ): Record<string, string> {
   const env: Record<string, string> = {
@@ -38,5 +42,6 @@ export function contractEnv(
   };
   if (options.workerKey !== undefined) env[CONTRACT_ENV.workerKey] = options.workerKey;
   if (options.scratchRoot !== undefined) env[CONTRACT_ENV.scratchRoot] = options.scratchRoot;
+  Object.assign(env, traceEnv(request.traceContext));
   return env;
 }

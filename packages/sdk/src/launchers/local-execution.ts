@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { MAX_TIMER_MS, signalProcessGroup } from "./process-group";
-import { TailBuffer } from "./tail-buffer";
+import { constants } from "node:os";
+import { MAX_TIMER_MS, signalGroupMembers, signalProcessGroup } from "../process/process-group";
+import { TailBuffer } from "../process/tail-buffer";
+import { recordedRef } from "./local-execution-ref";
 import type { ExecutionStatus } from "./types";
 
 /** What one local execution runs, and how it is bounded. */
@@ -14,6 +16,17 @@ export interface LocalExecutionSpec {
   timeoutMs: number;
   killGraceMs: number;
   tailBytes: number;
+  /**
+   * Whether the group's leader is a sandbox (`bwrap`) that must not get SIGTERM: it would die at
+   * once and take the validator down with SIGKILL. Then SIGTERM goes to the other members.
+   */
+  sandboxed?: boolean;
+  /** The validator's command as messages name it (`command` is `bwrap` in the sandbox). Default: `command`. */
+  label?: string;
+  /** Checked just before spawning; what it throws fails the start like a spawn error. */
+  preflight?: () => void;
+  /** Runs once the execution has finished, before `finished` settles (removes its scratch folder). */
+  cleanup?: () => Promise<void>;
 }
 
 /** Why an execution ended other than by exiting on its own. */
@@ -39,6 +52,7 @@ export class LocalExecution {
   private spawnError: Error | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private markFinished!: () => void;
+  private startedRef: string | undefined;
 
   constructor(spec: LocalExecutionSpec) {
     this.spec = spec;
@@ -47,6 +61,15 @@ export class LocalExecution {
     this.finished = new Promise((resolve) => {
       this.markFinished = resolve;
     });
+  }
+
+  /**
+   * The execution reference once the process runs: `spec.ref` plus the process and host
+   * identities (see `recordedRef`), so a later host can stop it if it outlives this one.
+   * `spec.ref` until then.
+   */
+  get ref(): string {
+    return this.startedRef ?? this.spec.ref;
   }
 
   /** Whether the execution still waits for a slot. */
@@ -70,6 +93,7 @@ export class LocalExecution {
     return new Promise((resolve, reject) => {
       let child: ChildProcess;
       try {
+        spec.preflight?.();
         child = spawn(spec.command, spec.args, {
           cwd: spec.cwd,
           env: spec.env,
@@ -86,6 +110,7 @@ export class LocalExecution {
       child.stdout?.on("data", (chunk: Buffer) => this.stdout.write(chunk));
       child.stderr?.on("data", (chunk: Buffer) => this.stderr.write(chunk));
       child.once("spawn", () => {
+        if (child.pid !== undefined) this.startedRef = recordedRef(spec.ref, child.pid);
         this.armTimeout();
         resolve();
       });
@@ -97,8 +122,10 @@ export class LocalExecution {
       });
       child.once("exit", () => this.reapGroup(child));
       child.once("close", (code, signal) => {
-        this.exitCode = code;
-        this.exitSignal = signal;
+        // bwrap exits with 128 + N when the validator was killed by signal N.
+        const inner = spec.sandboxed && code !== null ? signalOfExitCode(code) : undefined;
+        this.exitCode = inner ? null : code;
+        this.exitSignal = inner ?? signal;
         this.finish();
       });
     });
@@ -117,7 +144,8 @@ export class LocalExecution {
     }
     const pid = this.child?.pid;
     if (pid !== undefined) {
-      signalProcessGroup(pid, "SIGTERM");
+      if (this.spec.sandboxed) signalGroupMembers(pid, "SIGTERM", pid);
+      else signalProcessGroup(pid, "SIGTERM");
       this.timer(this.spec.killGraceMs, () => signalProcessGroup(pid, "SIGKILL"));
     }
     return this.finished;
@@ -150,7 +178,7 @@ export class LocalExecution {
     if (this.spawnError) {
       return {
         state: "failed",
-        detail: `could not start ${this.spec.command}: ${this.spawnError.message}`,
+        detail: `could not start ${this.spec.label ?? this.spec.command}: ${this.spawnError.message}`,
         exitCode: null,
         ...tails,
       };
@@ -199,7 +227,14 @@ export class LocalExecution {
     this.phase = "finished";
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    this.markFinished();
+    const cleanup = this.spec.cleanup;
+    if (!cleanup) {
+      this.markFinished();
+      return;
+    }
+    cleanup()
+      .catch(() => undefined)
+      .finally(() => this.markFinished());
   }
 
   private timer(ms: number, run: () => void): void {
@@ -210,4 +245,11 @@ export class LocalExecution {
     timer.unref();
     this.timers.add(timer);
   }
+}
+
+/** The signal an exit code of 128 + N stands for, as `bwrap` reports a validator killed by signal N. */
+function signalOfExitCode(code: number): NodeJS.Signals | undefined {
+  if (code <= 128) return undefined;
+  const entry = Object.entries(constants.signals).find(([, number]) => number === code - 128);
+  return entry?.[0] as NodeJS.Signals | undefined;
 }

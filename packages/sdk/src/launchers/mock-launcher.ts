@@ -6,6 +6,7 @@ import {
   type ValidationStatus,
   ValidibotError,
 } from "@validibot/contracts";
+import { type TraceCarrier, traceEnv } from "../telemetry/trace-context";
 import { type MockResult, mockResult } from "./mock-results";
 import type {
   ExecutionStatus,
@@ -153,10 +154,10 @@ export class MockLauncher implements Launcher {
     };
     const delivery = this.#options.delivery;
     if (delivery === "in-process") {
-      await context.deliverCallback(body);
+      await context.deliverCallback(body, request.traceContext);
       return;
     }
-    await postCallback(ctx.callback_url, body, delivery.http);
+    await postCallback(ctx.callback_url, body, delivery.http, request.traceContext);
   }
 }
 
@@ -164,7 +165,12 @@ async function postCallback(
   url: string,
   body: unknown,
   options: { workerKey: string; timeoutMs?: number; tries?: number },
+  trace: TraceCarrier | undefined,
 ): Promise<void> {
+  // The mock stands in for the job: its callback carries the launch's trace context.
+  const traceHeaders = Object.fromEntries(
+    Object.entries(traceEnv(trace)).map(([name, value]) => [name.toLowerCase(), value]),
+  );
   const tries = options.tries ?? 3;
   let lastError = "";
   for (let attempt = 1; attempt <= tries; attempt += 1) {
@@ -174,6 +180,7 @@ async function postCallback(
         headers: {
           "content-type": "application/json",
           authorization: `Worker-Key ${options.workerKey}`,
+          ...traceHeaders,
         },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),

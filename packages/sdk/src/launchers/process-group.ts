@@ -1,23 +1,2 @@
-/**
- * Sends `signal` to the whole process group led by `pid` (a child spawned with `detached: true`),
- * so the validator's own children get it too; to `pid` alone when that group is gone (the process
- * left it with `setsid`). Returns false when neither exists any more.
- */
-export function signalProcessGroup(pid: number, signal: NodeJS.Signals): boolean {
-  return trySignal(-pid, signal) || trySignal(pid, signal);
-}
-
-function trySignal(target: number, signal: NodeJS.Signals): boolean {
-  try {
-    process.kill(target, signal);
-    return true;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    // ESRCH: gone; EPERM: a process we may not signal (it changed its user).
-    if (code === "ESRCH" || code === "EPERM") return false;
-    throw error;
-  }
-}
-
-/** The longest delay `setTimeout` honours (about 24.8 days); longer ones would fire at once. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Moved to the process toolkit (`sdk/src/process/`); kept here so launcher imports keep working. */
+export { MAX_TIMER_MS, signalProcessGroup } from "../process/process-group";

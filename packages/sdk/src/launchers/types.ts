@@ -1,6 +1,7 @@
 import type { AnyInputEnvelope, ValidationCallback } from "@validibot/contracts";
 import type { AttemptRecord, RunRecord } from "../model";
 import type { StorageAdapter } from "../storage/types";
+import type { TraceCarrier } from "../telemetry/trace-context";
 import type { ValidatorDefinition } from "../validators";
 
 /** What a launcher is told about the attempt it starts. */
@@ -17,6 +18,11 @@ export interface LaunchRequest {
   bundleUri: string;
   /** The attempt's timeout; a launcher enforces it where it can. */
   timeoutSeconds: number;
+  /**
+   * The W3C trace context of the `launch` span, when tracing is on: launchers hand it to the job
+   * as `TRACEPARENT` / `TRACESTATE` (`contractEnv` does), so the job's spans join the trace.
+   */
+  traceContext?: TraceCarrier;
 }
 
 /** Services the host lends a launcher (used by `MockLauncher`). */
@@ -25,9 +31,10 @@ export interface LaunchContext {
   storage: StorageAdapter;
   /**
    * Delivers a callback to the host in-process, through every check but authentication.
-   * Resolves when the host has answered it.
+   * Resolves when the host has answered it. `trace` is the trace context the callback is sent
+   * in (its `traceparent`), so the host's `handle callback` span joins the run's trace.
    */
-  deliverCallback(body: ValidationCallback): Promise<unknown>;
+  deliverCallback(body: ValidationCallback, trace?: TraceCarrier): Promise<unknown>;
   /** Aborted when the host shuts down. */
   signal: AbortSignal;
 }

@@ -1,5 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { RunRecord } from "../model";
+import type { ResultOutcome } from "./process-result";
+import type { ReconcileSummary } from "./reconcile";
 
 /** The events a validation service emits, each with the run as it is after the change. */
 export interface ValidationServiceEvents {
@@ -15,6 +17,12 @@ export interface ValidationServiceEvents {
   "run.finished": [run: RunRecord];
   /** A callback was refused (bad auth, nonce, identity...): for logs and alerts. */
   "callback.rejected": [details: { code: string; message: string; callback_id: string | null }];
+  /** A callback was taken: processed now (`accepted`), a replay, or too late to matter. */
+  "callback.processed": [details: { outcome: ResultOutcome; run_id: string; callback_id: string }];
+  /** A launcher failed to start an attempt (the run ended `FAILED`): `code` is the error's. */
+  "launch.failed": [details: { run_id: string; launcher: string | null; code: string }];
+  /** One `reconcile()` pass ended, with what it did. */
+  "reconcile.finished": [summary: ReconcileSummary];
 }
 
 /** A typed event emitter of `ValidationServiceEvents`. */

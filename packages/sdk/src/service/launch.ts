@@ -1,3 +1,4 @@
+import type { Span } from "@opentelemetry/api";
 import {
   type AnyInputEnvelope,
   isTerminalRunStatus,
@@ -6,6 +7,9 @@ import {
 } from "@validibot/contracts";
 import type { LaunchContext } from "../launchers/types";
 import type { AttemptRecord, RunRecord } from "../model";
+import { runAttributes, SPAN_ATTRIBUTES } from "../telemetry/attributes";
+import { inSpan, recordSpanError, SpanKind } from "../telemetry/spans";
+import { traceCarrierOf } from "../telemetry/trace-context";
 import type { ValidatorDefinition } from "../validators";
 import { iso, isoPlus, type ServiceDeps } from "./deps";
 import { endRun, messageOf } from "./transitions";
@@ -24,14 +28,23 @@ export interface LaunchPlan {
  * then the run has already ended and only the execution reference is recorded. A failed launch
  * ends the run `FAILED` / `SYSTEM_ERROR` with the launcher's error on the attempt.
  */
-export async function launchAttempt(deps: ServiceDeps, plan: LaunchPlan): Promise<void> {
+export function launchAttempt(deps: ServiceDeps, plan: LaunchPlan): Promise<void> {
+  const attributes = runAttributes({ id: plan.run.id, attemptId: plan.attempt.id });
+  return inSpan("launch", attributes, (span) => launchInSpan(deps, plan, span), {
+    kind: SpanKind.PRODUCER,
+  });
+}
+
+async function launchInSpan(deps: ServiceDeps, plan: LaunchPlan, span: Span): Promise<void> {
   const { run, attempt, validator, envelope } = plan;
   const log = { run_id: run.id, attempt_id: attempt.id };
   let launcherName: string | null = null;
   try {
     const launcher = deps.launchers.launcherFor(validator);
     launcherName = launcher.name;
+    span.setAttribute(SPAN_ATTRIBUTES.launcher, launcher.name);
     await deps.store.updateAttempt(attempt.id, { launcher: launcher.name });
+    const traceContext = traceCarrierOf(span);
     const { executionRef } = await launcher.launch(
       {
         run,
@@ -42,9 +55,11 @@ export async function launchAttempt(deps: ServiceDeps, plan: LaunchPlan): Promis
         outputUri: attempt.output_uri,
         bundleUri: attempt.bundle_uri,
         timeoutSeconds: attempt.timeout_seconds,
+        ...(traceContext ? { traceContext } : {}),
       },
       plan.context,
     );
+    span.setAttribute(SPAN_ATTRIBUTES.executionRef, executionRef);
     const now = deps.now();
     const current = await deps.store.getAttempt(attempt.id);
     await deps.store.updateAttempt(attempt.id, {
@@ -87,7 +102,10 @@ export async function launchAttempt(deps: ServiceDeps, plan: LaunchPlan): Promis
   } catch (error) {
     const message = messageOf(error);
     const code = isValidibotError(error) ? error.code : "launch_failed";
+    recordSpanError(span, error);
+    span.setAttribute(SPAN_ATTRIBUTES.errorCode, code);
     deps.logger.error({ ...log, launcher: launcherName, code }, `launch failed: ${message}`);
+    deps.events.emit("launch.failed", { run_id: run.id, launcher: launcherName, code });
     await deps.store.updateAttempt(attempt.id, {
       status: "LAUNCH_FAILED",
       launch_error: `${code}: ${message}`,

@@ -1,12 +1,15 @@
 import {
   type AnyOutputEnvelope,
+  type AssertionResult,
   ATTEMPT_CONTRACT_VERSION,
   isTerminalRunStatus,
   outputIdentityMismatches,
   type RunErrorCategory,
   type RunStatus,
+  type ValidationMessage,
   ValidibotError,
 } from "@validibot/contracts";
+import { assertionFindings } from "../assertions";
 import type {
   ArtifactRecord,
   AttemptRecord,
@@ -14,6 +17,8 @@ import type {
   MetricRecord,
   RunRecord,
 } from "../model";
+import { inSpan } from "../telemetry/spans";
+import { outputStage } from "./assertions-step";
 import { isInsideBundle } from "./bundle";
 import { iso, type ServiceDeps } from "./deps";
 import { emitFinished } from "./events";
@@ -199,7 +204,10 @@ export async function processResult(
         artifact.size_bytes,
       );
     }
-    const outcome = runOutcome(output);
+    let outcome = runOutcome(output);
+    const verdict = await assertionVerdict(deps, run, output, outcome);
+    outcome = verdict.outcome;
+    findings.push(...assertionRecords(run, attempt, findings.length, verdict.findings));
     const now = iso(deps.now());
     const runPatch: Partial<RunRecord> = {
       status: outcome.status,
@@ -208,19 +216,22 @@ export async function processResult(
       result_status: output.status,
       finished_at: now,
       updated_at: now,
+      ...(verdict.results ? { assertion_results: verdict.results } : {}),
     };
-    const after = await deps.store.completeCallback({
-      callback_id: attempt.callback_id,
-      run_id: run.id,
-      attempt_id: attempt.id,
-      outcome: "accepted",
-      runPatch,
-      expectRunStatus: OPEN_STATUSES,
-      attemptPatch: { status: "COMPLETED", finished_at: now },
-      findings,
-      metrics,
-      artifacts,
-    });
+    const after = await inSpan("store transaction", {}, () =>
+      deps.store.completeCallback({
+        callback_id: attempt.callback_id,
+        run_id: run.id,
+        attempt_id: attempt.id,
+        outcome: "accepted",
+        runPatch,
+        expectRunStatus: OPEN_STATUSES,
+        attemptPatch: { status: "COMPLETED", finished_at: now },
+        findings,
+        metrics,
+        artifacts,
+      }),
+    );
     const applied =
       after.status === outcome.status &&
       after.finished_at === now &&
@@ -241,4 +252,59 @@ export async function processResult(
     await deps.store.releaseCallback(attempt.callback_id);
     throw error;
   }
+}
+
+/**
+ * The output stage's verdict: a failed `ERROR` assertion turns SUCCEEDED into FAILED /
+ * VALIDATION_FAILED. Findings are the input stage's kept ones and the output stage's; results
+ * are the run's input-stage results followed by the output stage's (null: no rulesets).
+ */
+async function assertionVerdict(
+  deps: ServiceDeps,
+  run: RunRecord,
+  output: AnyOutputEnvelope,
+  outcome: ReturnType<typeof runOutcome>,
+): Promise<{
+  outcome: ReturnType<typeof runOutcome>;
+  findings: ValidationMessage[];
+  results: AssertionResult[] | null;
+}> {
+  const stage = await outputStage(deps, run, output);
+  if (!stage) return { outcome, findings: [], results: null };
+  const kept = assertionFindings(run.assertion_results);
+  let next = outcome;
+  if (stage.blocked && outcome.status === "SUCCEEDED") {
+    const first = stage.results.find(
+      (r) => r.severity === "ERROR" && (r.outcome === "failed" || r.outcome === "errored"),
+    );
+    next = {
+      status: "FAILED",
+      category: "VALIDATION_FAILED",
+      message: `output assertion ${first?.assertion_id ?? ""} failed: ${first?.message ?? ""}`,
+    };
+  }
+  return {
+    outcome: next,
+    findings: [...kept, ...stage.findings],
+    results: [...run.assertion_results, ...stage.results],
+  };
+}
+
+function assertionRecords(
+  run: RunRecord,
+  attempt: AttemptRecord,
+  firstSeq: number,
+  messages: readonly ValidationMessage[],
+): FindingRecord[] {
+  return messages.map((message, i) => ({
+    id: `${attempt.id}.${firstSeq + i}`,
+    run_id: run.id,
+    attempt_id: attempt.id,
+    seq: firstSeq + i,
+    severity: message.severity,
+    code: message.code,
+    message: message.text,
+    location: message.location,
+    tags: message.tags,
+  }));
 }

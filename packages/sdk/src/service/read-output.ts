@@ -5,6 +5,7 @@ import {
   safeParseOutputEnvelope,
   ValidibotError,
 } from "@validibot/contracts";
+import { inSpan } from "../telemetry/spans";
 import type { ServiceDeps } from "./deps";
 
 /**
@@ -96,10 +97,11 @@ export async function checkArtifactObject(
  * JSON, with the typed variant of the validator's type. Errors: `output_missing`,
  * `output_too_large`, `output_malformed`.
  */
-export async function readOutputEnvelope(
-  deps: ServiceDeps,
-  key: string,
-): Promise<AnyOutputEnvelope> {
+export function readOutputEnvelope(deps: ServiceDeps, key: string): Promise<AnyOutputEnvelope> {
+  return inSpan("read output", {}, () => readAndParse(deps, key));
+}
+
+async function readAndParse(deps: ServiceDeps, key: string): Promise<AnyOutputEnvelope> {
   const bytes = await readBounded(deps, key);
   let raw: unknown;
   try {

@@ -1,6 +1,8 @@
 import { isValidibotError } from "@validibot/contracts";
 import type { ExecutionStatus } from "../launchers/types";
 import type { AttemptRecord, RunRecord } from "../model";
+import { runAttributes } from "../telemetry/attributes";
+import { inSpan } from "../telemetry/spans";
 import { iso, isoPlus, type ServiceDeps } from "./deps";
 import { processResult } from "./process-result";
 import { endRun, messageOf } from "./transitions";
@@ -144,7 +146,7 @@ export async function reconcileRuns(deps: ServiceDeps): Promise<ReconcileSummary
     for (const run of overdue) {
       summary.examined += 1;
       try {
-        await reconcileRun(deps, run, summary);
+        await inSpan("reconcile run", runAttributes(run), () => reconcileRun(deps, run, summary));
       } catch (error) {
         deps.logger.error({ run_id: run.id }, `reconcile failed: ${messageOf(error)}`);
       }

@@ -38,4 +38,9 @@ export interface SubmitRequest {
   workflow?: { id: string; step_id: string; step_name?: string | null };
   /** Free tags carried into the envelope's context. */
   tags?: string[];
+  /**
+   * A ruleset document (`Ruleset`) applied after the validator's default one. Invalid: throws
+   * `ruleset_invalid` before anything is stored. Default: none.
+   */
+  ruleset?: unknown;
 }

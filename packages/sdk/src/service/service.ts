@@ -8,9 +8,11 @@ import {
 import type { LaunchContext } from "../launchers/types";
 import type { ArtifactRecord, FindingRecord, MetricRecord, RunRecord } from "../model";
 import type { ListRunsOptions, RunListPage } from "../store/types";
+import { runAttributes, SPAN_ATTRIBUTES } from "../telemetry/attributes";
+import { inSpan } from "../telemetry/spans";
 import type { ValidatorDefinition } from "../validators";
 import {
-  acceptCallback,
+  acceptInProcessCallback,
   type CallbackRequest,
   type CallbackResponse,
   handleCallbackRequest,
@@ -73,7 +75,8 @@ export class ValidationService {
     this.#launchContext = {
       storage: this.#deps.storage,
       signal: this.#closing.signal,
-      deliverCallback: (body: ValidationCallback) => acceptCallback(this.#deps, body),
+      deliverCallback: (body: ValidationCallback, trace) =>
+        acceptInProcessCallback(this.#deps, body, trace),
     };
   }
 
@@ -88,7 +91,19 @@ export class ValidationService {
    * run exists, storage and launch failures end it `FAILED` / `SYSTEM_ERROR` and it is returned.
    */
   submit(request: SubmitRequest): Promise<RunRecord> {
-    return submitRun(this.#deps, request, this.#launchContext);
+    return inSpan(
+      "submit",
+      { [SPAN_ATTRIBUTES.validatorId]: request.validatorId },
+      async (span) => {
+        const run = await submitRun(this.#deps, request, this.#launchContext, span);
+        span.setAttributes({
+          ...runAttributes({ ...run, attemptId: run.current_attempt_id }),
+          [SPAN_ATTRIBUTES.status]: run.status,
+        });
+        if (run.error_category) span.setAttribute(SPAN_ATTRIBUTES.errorCode, run.error_category);
+        return run;
+      },
+    );
   }
 
   /** A run, or null. */
@@ -167,7 +182,17 @@ export class ValidationService {
 
   /** Ends overdue runs whose callback never came (see `reconcileRuns`). */
   reconcile(): Promise<ReconcileSummary> {
-    return reconcileRuns(this.#deps);
+    return inSpan("reconcile", {}, async (span) => {
+      const summary = await reconcileRuns(this.#deps);
+      span.setAttributes({
+        "validibot.reconcile.examined": summary.examined,
+        "validibot.reconcile.recovered": summary.recovered,
+        "validibot.reconcile.timed_out": summary.timedOut,
+        "validibot.reconcile.failed": summary.failed,
+      });
+      this.#deps.events.emit("reconcile.finished", summary);
+      return summary;
+    });
   }
 
   /** Stops waiting calls, closes the launchers and the store. */

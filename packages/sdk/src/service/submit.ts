@@ -1,3 +1,4 @@
+import type { Span } from "@opentelemetry/api";
 import {
   callbackNonceCommitment,
   inputEnvelopeSha256,
@@ -7,14 +8,17 @@ import {
 import type { LaunchContext } from "../launchers/types";
 import type { AttemptRecord, RunRecord } from "../model";
 import type { StoredObject } from "../storage/types";
+import { traceIdOf } from "../telemetry/trace-context";
+import { inputStage, rulesetsForSubmit } from "./assertions-step";
 import { bundlePrefix } from "./bundle";
 import { type CheckedFile, checkFiles, checkInputs, FileChecker } from "./check-request";
 import { iso, isoPlus, type ServiceDeps } from "./deps";
 import { buildInputEnvelope } from "./envelope";
+import { emitFinished } from "./events";
 import { newCallbackId, newCallbackNonce, newId } from "./ids";
 import { launchAttempt } from "./launch";
 import type { SubmitFile, SubmitRequest } from "./request";
-import { endRun, messageOf } from "./transitions";
+import { endRun, messageOf, OPEN_STATUSES } from "./transitions";
 
 /** Errors of the submission itself (its files), as opposed to the system's. */
 const CLIENT_FILE_ERRORS = new Set([
@@ -70,6 +74,8 @@ export async function submitRun(
   deps: ServiceDeps,
   request: SubmitRequest,
   launchContext: LaunchContext,
+  /** The `submit` span, whose trace id the run keeps. Default: none (not traced). */
+  span?: Span,
 ): Promise<RunRecord> {
   const validator = deps.validators.get(request.validatorId);
   if (!validator) {
@@ -79,6 +85,7 @@ export async function submitRun(
     );
   }
   const inputs = checkInputs(validator, request.inputs);
+  const rulesets = rulesetsForSubmit(validator, request.ruleset);
   const files =
     request.files === undefined || Array.isArray(request.files)
       ? checkFiles(validator, request.files ?? [])
@@ -120,6 +127,10 @@ export async function submitRun(
     started_at: null,
     finished_at: null,
     deadline_at: isoPlus(now, timeoutSeconds + deps.deadlineGraceSeconds),
+    trace_id: traceIdOf(span),
+    rulesets: rulesets.rulesets,
+    ruleset_sha256: rulesets.sha256,
+    assertion_results: [],
   };
   const attempt: AttemptRecord = {
     id: attemptId,
@@ -148,6 +159,7 @@ export async function submitRun(
   deps.events.emit("run.created", run);
 
   let envelope: ReturnType<typeof buildInputEnvelope>;
+  let runFiles: RunRecord["files"] = [];
   try {
     const stored: { checked: CheckedFile; stored: StoredObject }[] = [];
     for await (const checked of files) {
@@ -174,7 +186,7 @@ export async function submitRun(
       contentType: "application/json",
       signal: deps.signal,
     });
-    const runFiles = stored.map(({ checked, stored: object }) => ({
+    runFiles = stored.map(({ checked, stored: object }) => ({
       port_key: checked.port.port_key,
       name: checked.file.name,
       mime_type: checked.mime_type,
@@ -202,6 +214,10 @@ export async function submitRun(
     return (await deps.store.getRun(runId)) ?? run;
   }
 
+  if (rulesets.assertions.length > 0) {
+    const ended = await applyInputStage(deps, rulesets, run, attempt, runFiles);
+    if (ended) return ended;
+  }
   const savedAttempt = (await deps.store.getAttempt(attemptId)) ?? attempt;
   await launchAttempt(deps, {
     run,
@@ -211,4 +227,68 @@ export async function submitRun(
     context: launchContext,
   });
   return (await deps.store.getRun(runId)) ?? run;
+}
+
+/**
+ * The input stage, after the files are stored and before launch. A failed `ERROR` assertion
+ * ends the run FAILED / VALIDATION_FAILED unlaunched (attempt count 0) with its findings, and
+ * returns it; otherwise the results are kept on the run (their findings are written with the
+ * validator's) and null is returned.
+ */
+async function applyInputStage(
+  deps: ServiceDeps,
+  rulesets: ReturnType<typeof rulesetsForSubmit>,
+  run: RunRecord,
+  attempt: AttemptRecord,
+  files: RunRecord["files"],
+): Promise<RunRecord | null> {
+  const stage = await inputStage(rulesets, { ...run, files }, files);
+  if (!stage.blocked) {
+    await deps.store.updateRun(run.id, { assertion_results: stage.results });
+    return null;
+  }
+  const now = iso(deps.now());
+  const failed = stage.results.filter(
+    (r) => r.severity === "ERROR" && r.outcome !== "passed" && r.outcome !== "skipped",
+  );
+  const after = await deps.store.completeCallback({
+    callback_id: attempt.callback_id,
+    run_id: run.id,
+    attempt_id: attempt.id,
+    outcome: "input_assertions_failed",
+    runPatch: {
+      status: "FAILED",
+      error_category: "VALIDATION_FAILED",
+      error_message: `${failed.length} input assertion(s) failed; first: ${failed[0]?.message ?? ""}`,
+      attempt_count: 0,
+      assertion_results: stage.results,
+      finished_at: now,
+      updated_at: now,
+    },
+    expectRunStatus: OPEN_STATUSES,
+    attemptPatch: {
+      status: "LAUNCH_FAILED",
+      launch_error: "not launched: input assertions failed",
+      finished_at: now,
+    },
+    findings: stage.findings.map((message, seq) => ({
+      id: `${attempt.id}.${seq}`,
+      run_id: run.id,
+      attempt_id: attempt.id,
+      seq,
+      severity: message.severity,
+      code: message.code,
+      message: message.text,
+      location: message.location,
+      tags: message.tags,
+    })),
+    metrics: [],
+    artifacts: [],
+  });
+  deps.logger.info(
+    { run_id: run.id, attempt_id: attempt.id },
+    "run not launched: input assertions failed",
+  );
+  emitFinished(deps.events, after);
+  return after;
 }

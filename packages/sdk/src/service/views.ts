@@ -1,4 +1,5 @@
 import type { Run } from "@validibot/contracts";
+import { countResults } from "../assertions";
 import type { RunRecord } from "../model";
 import type { RunStore } from "../store/types";
 
@@ -41,5 +42,8 @@ export async function runView(store: RunStore, run: RunRecord): Promise<Run> {
       size_bytes,
       sha256,
     })),
+    assertions: countResults(run.assertion_results),
+    assertion_results: run.assertion_results,
+    ruleset_sha256: run.ruleset_sha256,
   };
 }

@@ -19,6 +19,21 @@ import type {
   StoredObject,
 } from "./types";
 
+/**
+ * What `GcsStorage` needs of a host's client: a `Storage` of `@google-cloud/storage` fits. Typed
+ * structurally so that hosts without the optional peer type-check the package's declarations.
+ */
+export interface GcsClientLike {
+  bucket(name: string): unknown;
+}
+
+/**
+ * The `StorageOptions` of `@google-cloud/storage` (`apiEndpoint`, `projectId`, `retryOptions`,
+ * credentials, ...), passed to its `Storage` constructor unchanged. Typed as any object so that
+ * hosts without the optional peer type-check the package's declarations.
+ */
+export type GcsClientOptions = object;
+
 /** Options of `GcsStorage`. */
 export interface GcsStorageOptions {
   /** The bucket every key lives in. */
@@ -28,14 +43,17 @@ export interface GcsStorageOptions {
    * `gs://bucket/validibot/runs/...`). Default: the bucket's top.
    */
   prefix?: string;
-  /** A ready `@google-cloud/storage` client, shared with the host. Default: one made from `clientOptions`. */
-  storage?: Storage;
+  /**
+   * A ready `@google-cloud/storage` client (a `Storage`), shared with the host. Default: one
+   * made from `clientOptions`.
+   */
+  storage?: GcsClientLike;
   /**
    * Options of the client made when `storage` is absent (`apiEndpoint`, `projectId`,
    * `retryOptions`, credentials, ...); one client is made per options object and shared.
    * Default: Application Default Credentials.
    */
-  clientOptions?: StorageOptions;
+  clientOptions?: GcsClientOptions;
   /**
    * Bodies of at least this many bytes go up as resumable uploads, smaller ones as a single
    * multipart request (one round trip instead of two). Up to this many bytes of a stream body are
@@ -254,7 +272,9 @@ export class GcsStorage implements StorageAdapter {
   }
 
   async #getBucket(): Promise<Bucket> {
-    const client = this.#options.storage ?? (await gcsClientFor(this.#options.clientOptions));
+    const client =
+      (this.#options.storage as Storage | undefined) ??
+      (await gcsClientFor(this.#options.clientOptions as StorageOptions | undefined));
     return client.bucket(this.bucket);
   }
 }

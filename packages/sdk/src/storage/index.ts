@@ -16,6 +16,8 @@ export {
 export { fromGcsError } from "./gcs-errors";
 export {
   DEFAULT_RESUMABLE_THRESHOLD,
+  type GcsClientLike,
+  type GcsClientOptions,
   GcsStorage,
   type GcsStorageOptions,
 } from "./gcs-storage";

@@ -1,8 +1,12 @@
 import { dirname, parse } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Storage, StorageOptions } from "@google-cloud/storage";
 import { FilesystemStorage } from "./filesystem-storage";
-import { GcsStorage, type GcsStorageOptions } from "./gcs-storage";
+import {
+  type GcsClientLike,
+  type GcsClientOptions,
+  GcsStorage,
+  type GcsStorageOptions,
+} from "./gcs-storage";
 import { findMemoryStorage } from "./memory-registry";
 import { storageError } from "./storage-error";
 import type { StorageAdapter } from "./types";
@@ -15,9 +19,9 @@ export interface StorageForUriOptions {
    */
   fileRoot?: string;
   /** For `gs://` URIs: a ready client to share. Default: one made from `gcsClientOptions`. */
-  gcsStorage?: Storage;
+  gcsStorage?: GcsClientLike;
   /** For `gs://` URIs without `gcsStorage`: the client's options. Default: Application Default Credentials. */
-  gcsClientOptions?: StorageOptions;
+  gcsClientOptions?: GcsClientOptions;
   /** For `gs://` URIs: passed on to `GcsStorage` (`resumableThreshold`, `chunkSize`). */
   gcs?: Pick<GcsStorageOptions, "resumableThreshold" | "chunkSize">;
 }

@@ -1,7 +1,7 @@
 export { decodeCursor, encodeCursor, type RunCursor } from "./cursor";
 export { MemoryRunStore } from "./memory-store";
 export { POSTGRES_MIGRATIONS, type PostgresMigration } from "./postgres-migrations";
-export { PostgresRunStore, type PostgresRunStoreOptions } from "./postgres-store";
+export { type PgPoolLike, PostgresRunStore, type PostgresRunStoreOptions } from "./postgres-store";
 export { SQLITE_MIGRATIONS, type SqliteMigration } from "./sqlite-migrations";
 export { SqliteRunStore, type SqliteRunStoreOptions } from "./sqlite-store";
 export type {

@@ -110,8 +110,10 @@ export class MemoryRunStore implements RunStore {
     const status =
       options.status === undefined ? undefined : parseStatuses([options.status], "status")[0];
     const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+    const orgId = options.orgId === undefined ? undefined : parseId(options.orgId, "orgId");
     const matching = [...this.#runs.values()]
       .filter((run) => status === undefined || run.status === status)
+      .filter((run) => orgId === undefined || run.org_id === orgId)
       .filter((run) => after === undefined || newerFirst(run, after) > 0)
       .sort(newerFirst);
     const items = matching.slice(0, limit);

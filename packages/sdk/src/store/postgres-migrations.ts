@@ -119,18 +119,35 @@ CREATE TABLE ${s}.artifacts (
 );
 `,
   },
+  {
+    version: 2,
+    name: "the trace id of each run",
+    sql: (s) => `ALTER TABLE ${s}.runs ADD COLUMN trace_id text;`,
+  },
+  {
+    version: 3,
+    name: "rulesets and assertion results of runs",
+    sql: (s) => `
+ALTER TABLE ${s}.runs ADD COLUMN rulesets text NOT NULL DEFAULT '[]';
+ALTER TABLE ${s}.runs ADD COLUMN ruleset_sha256 text;
+ALTER TABLE ${s}.runs ADD COLUMN assertion_results text NOT NULL DEFAULT '[]';
+`,
+  },
 ];
 
 /**
  * Brings `schema` to the newest version in one transaction holding a transaction-level
  * advisory lock keyed by the schema's name: of several instances starting at once, one
- * applies the migrations and the others wait, then find nothing left to do.
+ * applies the migrations and the others wait, then find nothing left to do. `ledger` is the
+ * table that records applied versions (default `schema_migrations`): each set of tables sharing
+ * one schema (runs, access tokens) keeps its own.
  */
 export async function migratePostgres(
   client: PoolClient,
   schema: string,
   quotedSchema: string,
   migrations = POSTGRES_MIGRATIONS,
+  ledger = "schema_migrations",
 ): Promise<void> {
   await client.query("BEGIN");
   try {
@@ -138,13 +155,13 @@ export async function migratePostgres(
     // Checked first: CREATE SCHEMA IF NOT EXISTS needs the CREATE right even when it exists.
     const exists = await client.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema]);
     if (exists.rowCount === 0) await client.query(`CREATE SCHEMA ${quotedSchema}`);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${quotedSchema}.schema_migrations (
+    await client.query(`CREATE TABLE IF NOT EXISTS ${quotedSchema}.${ledger} (
       version integer PRIMARY KEY,
       name text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now()
     )`);
     const result = await client.query<{ version: number }>(
-      `SELECT version FROM ${quotedSchema}.schema_migrations`,
+      `SELECT version FROM ${quotedSchema}.${ledger}`,
     );
     const applied = new Set(result.rows.map((row) => Number(row.version)));
     const known = Math.max(0, ...migrations.map((m) => m.version));
@@ -158,10 +175,10 @@ export async function migratePostgres(
     for (const migration of migrations) {
       if (applied.has(migration.version)) continue;
       await client.query(migration.sql(quotedSchema));
-      await client.query(
-        `INSERT INTO ${quotedSchema}.schema_migrations (version, name) VALUES ($1, $2)`,
-        [migration.version, migration.name],
-      );
+      await client.query(`INSERT INTO ${quotedSchema}.${ledger} (version, name) VALUES ($1, $2)`, [
+        migration.version,
+        migration.name,
+      ]);
     }
     await client.query("COMMIT");
   } catch (error) {

@@ -63,7 +63,7 @@ export type PostgresRunStoreOptions = (
        * A pool the host owns; `close()` leaves it open. One of its connections is held for
        * LISTEN while `onRunChanged` has been used, so size it one larger than usual.
        */
-      pool: Pool;
+      pool: PgPoolLike;
     }
 ) & {
   /**
@@ -72,6 +72,15 @@ export type PostgresRunStoreOptions = (
    */
   schema?: string;
 };
+
+/**
+ * What `PostgresRunStore` needs of a host's pool: a `pg.Pool` (from the optional peer `pg`) fits.
+ * Typed structurally so that hosts without `pg` type-check the package's declarations.
+ */
+export interface PgPoolLike {
+  connect(): Promise<unknown>;
+  end(): Promise<void>;
+}
 
 type Row = Record<string, unknown>;
 
@@ -194,6 +203,10 @@ export class PostgresRunStore implements RunStore {
     if (options.status !== undefined) {
       params.push(...parseStatuses([options.status], "status"));
       where.push(`status = $${params.length}`);
+    }
+    if (options.orgId !== undefined) {
+      params.push(parseId(options.orgId, "orgId"));
+      where.push(`org_id = $${params.length}`);
     }
     if (options.cursor !== undefined) {
       const after = decodeCursor(options.cursor);
@@ -459,7 +472,9 @@ export class PostgresRunStore implements RunStore {
     if (this.#pool) return this.#pool;
     this.#starting ??= (async () => {
       const options = this.#options;
-      if ("pool" in options) return options.pool;
+      // A host's pool is a `pg.Pool`; the option is typed structurally so that the declarations
+      // of this package need no `pg` types where `pg` is not installed.
+      if ("pool" in options) return options.pool as Pool;
       const pg = await loadPg();
       const pool = new pg.Pool({
         connectionString: options.connectionString,

@@ -119,24 +119,43 @@ CREATE TABLE artifacts (
 ) STRICT;
 `,
   },
+  {
+    version: 2,
+    name: "the trace id of each run",
+    sql: "ALTER TABLE runs ADD COLUMN trace_id TEXT;",
+  },
+  {
+    version: 3,
+    name: "rulesets and assertion results of runs",
+    sql: `
+ALTER TABLE runs ADD COLUMN rulesets TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE runs ADD COLUMN ruleset_sha256 TEXT;
+ALTER TABLE runs ADD COLUMN assertion_results TEXT NOT NULL DEFAULT '[]';
+`,
+  },
 ];
 
 /**
  * Brings the database to the newest schema: in one `BEGIN IMMEDIATE` transaction, so two
  * instances starting on one file apply each migration once. Refuses a database that a newer
- * SDK already migrated further.
+ * SDK already migrated further. `ledger` is the table that records applied versions (default
+ * `schema_migrations`): each schema sharing one file (runs, access tokens) keeps its own.
  */
-export function migrateSqlite(db: DatabaseSync, migrations = SQLITE_MIGRATIONS): void {
+export function migrateSqlite(
+  db: DatabaseSync,
+  migrations = SQLITE_MIGRATIONS,
+  ledger = "schema_migrations",
+): void {
   db.exec("BEGIN IMMEDIATE");
   try {
-    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    db.exec(`CREATE TABLE IF NOT EXISTS ${ledger} (
       version INTEGER PRIMARY KEY,
       name TEXT NOT NULL,
       applied_at TEXT NOT NULL
     ) STRICT`);
     const applied = new Set(
       db
-        .prepare("SELECT version FROM schema_migrations")
+        .prepare(`SELECT version FROM ${ledger}`)
         .all()
         .map((row) => Number(row.version)),
     );
@@ -148,9 +167,7 @@ export function migrateSqlite(db: DatabaseSync, migrations = SQLITE_MIGRATIONS):
         `the database has schema version ${newest}; this SDK knows up to ${known}`,
       );
     }
-    const record = db.prepare(
-      "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-    );
+    const record = db.prepare(`INSERT INTO ${ledger} (version, name, applied_at) VALUES (?, ?, ?)`);
     for (const migration of migrations) {
       if (applied.has(migration.version)) continue;
       db.exec(migration.sql);

@@ -87,9 +87,15 @@ async function loadSqlite(): Promise<typeof import("node:sqlite")> {
   try {
     return await import("node:sqlite");
   } catch (error) {
+    // Blame the Node version only where it is the cause: on a current Node the import failed
+    // for another reason, which the message must name.
+    const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+    const tooOld = major < 22 || (major === 22 && minor < 13);
     throw new ValidibotError(
       "store_unavailable",
-      "SqliteRunStore needs node:sqlite (Node.js 22.13 or later, or 22.5 with --experimental-sqlite)",
+      tooOld
+        ? `SqliteRunStore needs node:sqlite: Node.js 22.13 or later (this is ${process.version})`
+        : `SqliteRunStore could not load node:sqlite on Node.js ${process.version}: ${(error as Error).message}`,
       { cause: error },
     );
   }
@@ -185,6 +191,10 @@ export class SqliteRunStore implements RunStore {
     if (options.status !== undefined) {
       where.push("status = ?");
       params.push(...parseStatuses([options.status], "status"));
+    }
+    if (options.orgId !== undefined) {
+      where.push("org_id = ?");
+      params.push(parseId(options.orgId, "orgId"));
     }
     if (options.cursor !== undefined) {
       const after = decodeCursor(options.cursor);

@@ -11,6 +11,8 @@ import type {
 /** A filter and page of `listRuns`: newest first. */
 export interface ListRunsOptions {
   status?: RunStatus;
+  /** Only the runs of this organization (what an API token of that organization may see). Default: every organization's. */
+  orgId?: string;
   /** Page size. Default: 50. */
   limit?: number;
   /** The `next_cursor` of the previous page. */

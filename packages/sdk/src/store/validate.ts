@@ -1,11 +1,14 @@
 import {
   Artifact,
+  AssertionResult,
   Finding,
   MessageLocation,
   Metric,
+  Ruleset,
   RunErrorCategory,
   RunFile,
   RunStatus,
+  Sha256Hex,
   TERMINAL_RUN_STATUSES,
   ValidationStatus,
   ValidatorType,
@@ -77,6 +80,15 @@ const RunRecordSchema = z
     started_at: Instant.nullable(),
     finished_at: Instant.nullable(),
     deadline_at: Instant.nullable(),
+    trace_id: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/, "must be a W3C trace id (32 lowercase hex digits)")
+      .nullable()
+      .default(null),
+    // Defaults keep runs written before rulesets existed, and writers that know none, valid.
+    rulesets: jsonOf(z.array(Ruleset)).default([]),
+    ruleset_sha256: Sha256Hex.nullable().default(null),
+    assertion_results: jsonOf(z.array(AssertionResult.strict())).default([]),
   })
   .strict();
 

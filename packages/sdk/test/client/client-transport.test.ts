@@ -36,6 +36,9 @@ const RUN = {
   finding_counts: { INFO: 0, WARNING: 0, ERROR: 0 },
   metrics: [],
   artifacts: [],
+  assertions: { passed: 0, failed: 0, skipped: 0, errored: 0 },
+  assertion_results: [],
+  ruleset_sha256: null,
 };
 
 function json(res: ServerResponse, status: number, body: unknown): void {

@@ -88,6 +88,9 @@ export async function writeAttempt(
       started_at: null,
       finished_at: null,
       deadline_at: null,
+      rulesets: [],
+      ruleset_sha256: null,
+      assertion_results: [],
     },
     attempt: {
       id: attemptId,

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isValidibotError } from "@validibot/contracts";
+import { attemptCallbackCredential } from "@validibot/sdk/auth";
 import {
   type ExecutionStatus,
   LocalProcessLauncher,
@@ -73,7 +74,10 @@ describe("LocalProcessLauncher", () => {
     expect(status).toMatchObject({ state: "succeeded", exitCode: 0 });
 
     const callback = callbacks.received.find((c) => c.body.run_id === request.run.id);
-    expect(callback?.headers.authorization).toBe(`Worker-Key ${WORKER_KEY}`);
+    // The credential of this attempt alone, not the worker key.
+    expect(callback?.headers.authorization).toBe(
+      `Worker-Key ${attemptCallbackCredential(WORKER_KEY, request.attempt.callback_id)}`,
+    );
     expect(callback?.body).toEqual({
       run_id: request.run.id,
       callback_id: request.envelope.context.callback_id,
@@ -82,11 +86,15 @@ describe("LocalProcessLauncher", () => {
       result_uri: request.outputUri,
     });
     const seen = JSON.parse(status.stdoutTail ?? "") as Record<string, unknown>;
-    expect(seen).toEqual({
+    // In the sandbox each attempt has a scratch folder of its own under the scratch root.
+    expect(
+      String(seen.scratchRoot).startsWith(join(root, "scratch", `${request.attempt.id}.`)),
+    ).toBe(true);
+    expect({ ...seen, scratchRoot: null }).toEqual({
       inputUri: request.inputUri,
       outputUri: request.outputUri,
       deploymentTarget: "self_hosted",
-      scratchRoot: join(root, "scratch"),
+      scratchRoot: null,
       hasWorkerKey: true,
       extra: "extra-value",
       argv: [],
@@ -141,7 +149,12 @@ describe("LocalProcessLauncher", () => {
 
   it("kills a validator that ignores SIGTERM, and its grandchild, once the timeout and grace pass", async () => {
     const pidFile = join(root, `stubborn-${Date.now()}.json`);
-    const local = launcher({ args: [fixture("stubborn.mjs"), pidFile], killGraceMs: 300 });
+    // Unsandboxed, so the pids it reports are the host's (the sandboxed case is in sandbox.test.ts).
+    const local = launcher({
+      args: [fixture("stubborn.mjs"), pidFile],
+      killGraceMs: 300,
+      sandbox: "none",
+    });
     const request = await writeAttempt(root, { timeoutSeconds: 1 });
     const { executionRef } = await local.launch(request, unusedContext());
     const pids = await eventually(async () => {
@@ -175,7 +188,12 @@ describe("LocalProcessLauncher", () => {
 
   it("holds the concurrency limit under load and completes every launch", async () => {
     const dir = await mkdtemp(join(root, "occupancy-"));
-    const local = launcher({ args: [fixture("occupancy.mjs"), dir, "150"], maxConcurrent: 2 });
+    // The validators count each other through a shared folder, which a sandbox would not show them.
+    const local = launcher({
+      args: [fixture("occupancy.mjs"), dir, "150"],
+      maxConcurrent: 2,
+      sandbox: "none",
+    });
     const refs: string[] = [];
     for (let i = 0; i < 10; i++) {
       const { executionRef } = await local.launch(await writeAttempt(root), unusedContext());

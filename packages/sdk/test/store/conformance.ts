@@ -85,6 +85,82 @@ export function runStoreConformance(name: string, harness: StoreHarness): void {
         expect(await store.getAttemptByCallbackId("execution-attempt-absent")).toBeNull();
       });
 
+      it("keeps a run's rulesets, their hash and assertion results, and patches the results", async () => {
+        const store = await open();
+        const ruleset = {
+          id: "lag-acceptance",
+          assertions: [
+            {
+              id: "settles",
+              stage: "output" as const,
+              severity: "ERROR" as const,
+              target: "outputs.output_values.x",
+              operator: "between" as const,
+              min: 0.95,
+              max: 1.05,
+              message: "x ended at {{ value | round(3) }}",
+            },
+            {
+              id: "horizon",
+              stage: "input" as const,
+              severity: "WARNING" as const,
+              cel: "inputs['a.b'] <= 3600.0",
+            },
+          ],
+        };
+        const inputResult = {
+          ruleset_id: "lag-acceptance",
+          assertion_id: "horizon",
+          stage: "input" as const,
+          severity: "WARNING" as const,
+          outcome: "failed" as const,
+          path: "inputs['a.b'] <= 3600.0",
+          message: "stop time 7200 is over an hour",
+        };
+        const { run, attempt } = await seed(store, {
+          rulesets: [ruleset],
+          ruleset_sha256: "b".repeat(64),
+          assertion_results: [inputResult],
+        });
+        expect(run.rulesets).toEqual([ruleset]);
+        expect(run.ruleset_sha256).toBe("b".repeat(64));
+        expect(run.assertion_results).toEqual([inputResult]);
+
+        const outputResult = {
+          ...inputResult,
+          assertion_id: "settles",
+          stage: "output" as const,
+          outcome: "passed" as const,
+          message: null,
+        };
+        await store.completeCallback({
+          callback_id: attempt.callback_id,
+          run_id: run.id,
+          attempt_id: attempt.id,
+          outcome: "accepted",
+          runPatch: { status: "SUCCEEDED", assertion_results: [inputResult, outputResult] },
+          expectRunStatus: ["PENDING", "RUNNING"],
+          attemptPatch: null,
+          findings: [],
+          metrics: [],
+          artifacts: [],
+        });
+        const after = await store.getRun(run.id);
+        expect(after?.assertion_results).toEqual([inputResult, outputResult]);
+        expect(after?.rulesets).toEqual([ruleset]);
+        const plain = await seed(store);
+        expect(plain.run).toMatchObject({
+          rulesets: [],
+          ruleset_sha256: null,
+          assertion_results: [],
+        });
+        await expect(
+          store.updateRun(run.id, {
+            assertion_results: [{ ...inputResult, outcome: "maybe" as "failed" }],
+          }),
+        ).rejects.toThrow();
+      });
+
       it("keeps its own copies: changing objects given or returned changes nothing stored", async () => {
         const store = await open();
         const run = makeRun();
@@ -102,6 +178,21 @@ export function runStoreConformance(name: string, harness: StoreHarness): void {
 
         expect(await store.getRun(run.id)).toEqual(expected);
         expect((await store.getAttempt(attempt.id))?.status).toBe("PENDING");
+      });
+
+      it("keeps a run's trace id, reads an absent one as null, refuses one that is not a trace id", async () => {
+        const store = await open();
+        const traced = makeRun({ trace_id: "0af7651916cd43dd8448eb211c80319c" });
+        await store.createRun(traced, makeAttempt(traced));
+        expect((await store.getRun(traced.id))?.trace_id).toBe("0af7651916cd43dd8448eb211c80319c");
+
+        const { trace_id: _dropped, ...untraced } = makeRun();
+        await store.createRun(untraced, makeAttempt(untraced));
+        expect((await store.getRun(untraced.id))?.trace_id).toBeNull();
+
+        const bad = makeRun({ trace_id: "00-not-a-trace-id" });
+        await rejectsWith(store.createRun(bad, makeAttempt(bad)), "invalid_request");
+        expect(await store.getRun(bad.id)).toBeNull();
       });
 
       it("normalises instants to UTC in toISOString form", async () => {
@@ -260,6 +351,28 @@ export function runStoreConformance(name: string, harness: StoreHarness): void {
         const all = await store.listRuns({ limit: 130 });
         expect(all.items).toHaveLength(130);
         expect(all.next_cursor).toBeNull();
+      });
+
+      it("lists one organization's runs only, paged, when orgId is given", async () => {
+        const store = await open();
+        const runs = Array.from({ length: 9 }, (_, i) =>
+          makeRun({
+            id: `run-org-${i}`,
+            org_id: i % 3 === 0 ? "org-b" : "org-a",
+            created_at: at(i),
+          }),
+        );
+        for (const run of runs) await store.createRun(run, makeAttempt(run));
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.listRuns({ orgId: "org-b", limit: 2, cursor });
+          seen.push(...page.items.map((run) => run.id));
+          cursor = page.next_cursor ?? undefined;
+        } while (cursor);
+        expect(seen).toEqual(["run-org-6", "run-org-3", "run-org-0"]);
+        expect((await store.listRuns({ orgId: "org-a", status: "PENDING" })).items).toHaveLength(6);
+        expect((await store.listRuns({ orgId: "org-none" })).items).toEqual([]);
       });
 
       it("gives an empty last page and refuses bad cursors and limits", async () => {

@@ -48,6 +48,10 @@ export function makeRun(overrides: Partial<RunRecord> = {}): RunRecord {
     started_at: null,
     finished_at: null,
     deadline_at: null,
+    trace_id: "4bf92f3577b34da6a3ce929d0e0e4736",
+    rulesets: [],
+    ruleset_sha256: null,
+    assertion_results: [],
     ...overrides,
   };
 }

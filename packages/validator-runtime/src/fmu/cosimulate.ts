@@ -50,6 +50,11 @@ export function cosimulate(
           time,
         );
       }
+      if (result.terminate && result.lastTime !== null && result.lastTime <= time) {
+        // The step did not advance (FMI 2 Discard): the last recorded row is where it ended.
+        terminatedEarly = true;
+        break;
+      }
       steps = k;
       time = result.terminate && result.lastTime !== null ? result.lastTime : next;
       recorder.read(time);

@@ -14,7 +14,11 @@ import { cType } from "./value-arrays";
 const FMI2_CO_SIMULATION = 1;
 const FMI2_OK = 0;
 const FMI2_WARNING = 1;
+const FMI2_DISCARD = 2;
 const FMI2_FATAL = 4;
+/** `fmi2StatusKind` values: `fmi2Terminated` (boolean) and `fmi2LastSuccessfulTime` (real). */
+const FMI2_TERMINATED = 2;
+const FMI2_LAST_SUCCESSFUL_TIME = 2;
 
 /**
  * An FMI 2.0 co-simulation instance through koffi: the logger is a registered JS callback
@@ -52,6 +56,32 @@ export function openFmi2Session(
   const exitInit = f("fmi2ExitInitializationMode", "int", ["void *"]);
   const terminate = f("fmi2Terminate", "int", ["void *"]);
   const doStep = f("fmi2DoStep", "int", ["void *", "double", "double", "int"]);
+  // Optional in practice: asked only after a Discard, so a unit without them still loads.
+  let statusCalls:
+    | { boolean: (...a: unknown[]) => unknown; real: (...a: unknown[]) => unknown }
+    | null
+    | undefined;
+  const terminatedStatus = (): { terminated: boolean; lastTime: number | null } => {
+    if (statusCalls === undefined) {
+      try {
+        statusCalls = {
+          boolean: library.func("fmi2GetBooleanStatus", "int", ["void *", "int", "_Out_ int *"]),
+          real: library.func("fmi2GetRealStatus", "int", ["void *", "int", "_Out_ double *"]),
+        };
+      } catch {
+        statusCalls = null;
+      }
+    }
+    if (!statusCalls) return { terminated: false, lastTime: null };
+    const flag = [0];
+    if (statusCalls.boolean(component, FMI2_TERMINATED, flag) !== FMI2_OK || flag[0] !== 1) {
+      return { terminated: false, lastTime: null };
+    }
+    const last = [Number.NaN];
+    const ok = statusCalls.real(component, FMI2_LAST_SUCCESSFUL_TIME, last) === FMI2_OK;
+    const time = last[0] ?? Number.NaN;
+    return { terminated: true, lastTime: ok && Number.isFinite(time) ? time : null };
+  };
   const accessors = new Map<string, (...args: unknown[]) => unknown>();
   const accessor = (kind: "Get" | "Set", api: ApiType) => {
     const key = `${kind}${api}`;
@@ -173,11 +203,13 @@ export function openFmi2Session(
       }
     },
     doStep(time, step) {
-      return {
-        status: doStep(component, time, step, 1) as number,
-        terminate: false,
-        lastTime: null,
-      };
+      const status = doStep(component, time, step, 1) as number;
+      if (status !== FMI2_DISCARD) return { status, terminate: false, lastTime: null };
+      // FMI 2 asks to end the simulation with Discard plus fmi2Terminated.
+      const { terminated, lastTime } = terminatedStatus();
+      return terminated
+        ? { status: FMI2_OK, terminate: true, lastTime: lastTime ?? time }
+        : { status, terminate: false, lastTime: null };
     },
     terminate() {
       terminate(component);

@@ -49,7 +49,13 @@ export class FmuReporter {
       location && Object.values(location).some((value) => value !== undefined && value !== null)
         ? { file_role: "fmu", ...location }
         : null;
-    this.sink.finding({ severity, code, text, location: where, tags: ["fmu"] });
+    this.sink.finding({
+      severity,
+      code,
+      text: withoutControls(text),
+      location: where,
+      tags: ["fmu"],
+    });
   }
 }
 
@@ -74,4 +80,13 @@ export function collectReports(): CollectedReports {
     log: (message) => collected.logs.push(message),
   };
   return collected;
+}
+
+/**
+ * A message without control characters (NUL and the rest of C0 but tab and line feed, and
+ * DEL): texts quote FMU names, XML and parser errors, which an upload controls.
+ */
+export function withoutControls(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are what is removed
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "");
 }

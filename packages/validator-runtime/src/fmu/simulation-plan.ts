@@ -130,7 +130,8 @@ export function planSimulation(
       );
       continue;
     }
-    if (variable.valueReference === null) continue;
+    // The independent variable is the CSV's first column already.
+    if (variable.valueReference === null || variable.causality === "independent") continue;
     outputs.push({ name, valueReference: variable.valueReference, api, unit: variable.unit });
   }
 

@@ -30,7 +30,7 @@ export interface BuildTestFmuOptions {
   errorAtStep?: number;
   /** The binary never returns from this DoStep. */
   hangAtStep?: number;
-  /** FMI 3 only: the binary asks to terminate after this DoStep. */
+  /** The binary asks to terminate in this DoStep (FMI 3: terminateSimulation after it; FMI 2: fmi2Discard + fmi2Terminated instead of it). */
   terminateAtStep?: number;
   /** More archive entries, appended after the regular ones. */
   extraEntries?: ZipEntrySpec[];

@@ -141,3 +141,51 @@ describe("FMI 3 early termination", () => {
     expect(rows).toHaveLength(1 + 6);
   });
 });
+
+describe("FMI 2 early termination (fmi2Discard + fmi2Terminated)", () => {
+  it("ends terminated_early at the last successful time, with the values reached", async () => {
+    const dir = await newDir();
+    const fmu = await buildTestFmu({ fmiVersion: 2, dir, terminateAtStep: 5 });
+    const run = await runCore(fmu.path, dir, {
+      input_values: { u: 2, tau: 0.5, x0: 0 },
+      simulation: { start_time: 0, stop_time: 1, step_size: 0.1 },
+    });
+
+    expect(run.status).toBe("success");
+    expect(run.codes).toContain("fmu.terminated_early");
+    expect(run.codes).not.toContain("fmu.dostep_error");
+    const outputs = FMUOutputs.parse(run.outputs);
+    expect(outputs.simulation_time_reached).toBeCloseTo(0.4, 12);
+    expect(outputs.output_values.steps).toBe(4);
+    expect(Math.abs((outputs.output_values.x as number) - exact(0.4, 2, 0.5, 0))).toBeLessThan(
+      1e-9,
+    );
+    const rows = (await readFile(join(run.outputsDir, "timeseries.csv"), "utf8"))
+      .trimEnd()
+      .split("\n");
+    expect(rows).toHaveLength(1 + 5);
+  });
+});
+
+describe("recorded columns and message texts", () => {
+  it("records the independent variable once, even when output_variables names it", async () => {
+    const dir = await newDir();
+    const fmu = await buildTestFmu({ fmiVersion: 2, dir });
+    const run = await runCore(fmu.path, dir, {
+      output_variables: ["time", "x", "x"],
+      simulation: { start_time: 0, stop_time: 0.1, step_size: 0.05 },
+    });
+    expect(run.status).toBe("success");
+    const header = (await readFile(join(run.outputsDir, "timeseries.csv"), "utf8")).split("\n")[0];
+    expect(header).toBe("time,x");
+  });
+
+  it("strips control characters (a raw NUL) from finding texts", async () => {
+    const dir = await newDir();
+    const fmu = await buildTestFmu({ fmiVersion: 2, dir });
+    const run = await runCore(fmu.path, dir, { output_variables: ["no\u0000such\u001b[2J"] });
+    const finding = run.reports.findings.find((f) => f.code === "fmu.unknown_output");
+    expect(finding?.text).toContain("nosuch[2J");
+    expect([...(finding?.text ?? "")].filter((c) => c < " " || c === "\u007f")).toEqual([]);
+  });
+});

@@ -123,6 +123,28 @@ describe("reading model descriptions", () => {
     expect(check(commented).codes).toEqual([]);
   });
 
+  it("refuses a DOCTYPE hidden behind look-alike CDATA and comment openers in a PI, tag or CDATA", () => {
+    const billionLaughs = `<!DOCTYPE fmiModelDescription [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>`;
+    const hidden = [
+      `<?x <![CDATA[ ?>\n${billionLaughs}\n<!-- ]]> -->\n<fmiModelDescription fmiVersion="2.0"/>`,
+      `<?x <!-- ?>\n${billionLaughs}\n<!-- -->\n<fmiModelDescription fmiVersion="2.0"/>`,
+      `<fmiModelDescription fmiVersion="2.0" a="<!--"><x/></fmiModelDescription>\n<!ELEMENT x ANY>\n<!-- -->`,
+      `<![CDATA[ ?> ]]>${billionLaughs}<fmiModelDescription fmiVersion="2.0"/>`,
+    ];
+    for (const xml of hidden) {
+      const { codes, findings } = check(xml);
+      expect(codes).toEqual(["fmu.xml_entities_refused"]);
+      expect(findings[0]?.line).toBe(
+        xml.slice(0, xml.search(/<!(DOCTYPE|ELEMENT)/)).split("\n").length,
+      );
+    }
+    // a PI, comment or attribute that only mentions the words is fine
+    const mentioned = fmi2(
+      `<?note <!DOCTYPE in a processing instruction ?><ScalarVariable name="a" valueReference="0" description="&lt;!DOCTYPE"><Real/></ScalarVariable>`,
+    );
+    expect(check(mentioned).codes).toEqual([]);
+  });
+
   it("reports malformed XML with line and column", () => {
     const { findings } = check(
       `<?xml version="1.0"?>\n<fmiModelDescription>\n  <a>\n</fmiModelDescription>`,

@@ -23,7 +23,7 @@ export async function compileFixture(
 ): Promise<string> {
   const sourcePath = join(FIXTURES_DIR, source);
   const hash = createHash("sha256");
-  for (const file of [source, "fmi2-minimal.h", "fmi3-minimal.h"]) {
+  for (const file of [source, "fmi2-minimal.h", "fmi3-minimal.h", "me-models.h"]) {
     hash.update(await readFile(join(FIXTURES_DIR, file)));
   }
   const flags = Object.entries(defines)
