@@ -18,6 +18,7 @@ const BENCHMARKS = [
   "fmu",
   "e2e-mock",
   "reconcile",
+  "uploads",
 ];
 
 const wanted = process.argv.slice(2);

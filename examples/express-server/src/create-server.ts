@@ -18,6 +18,7 @@ import { apiRouter } from "./http/api-router";
 import { errorHandler, unknownRoute } from "./http/errors";
 import { EventsRoute } from "./http/events-route";
 import { openApiDocument } from "./http/openapi";
+import { readinessRouter } from "./http/readiness";
 import { requestLog } from "./http/request-log";
 import { RunFeed } from "./http/run-feed";
 import { startReconcileLoop } from "./reconcile-loop";
@@ -55,7 +56,7 @@ export interface RunningServer {
 
 /** The reference server, built and ready to `start()`. */
 export interface ValidibotServer {
-  /** The Express app: runs API, callback endpoint, dashboard, `/healthz`, `/openapi.json`, `/events`. */
+  /** The Express app: runs API, callback endpoint, dashboard, `/healthz`, `/readyz`, `/openapi.json`, `/events`. */
   app: Express;
   /** The validation service behind it. */
   service: ValidationService;
@@ -167,6 +168,13 @@ export async function createServer(
       );
     }
   });
+  app.use(
+    readinessRouter({
+      service,
+      storage: parts.storage,
+      dataDir: settings.databaseUrl === null ? settings.dataDir : null,
+    }),
+  );
   const openApi = openApiDocument(publicUrl);
   app.get("/openapi.json", (_req, res) => {
     res.json(openApi);
@@ -175,7 +183,7 @@ export async function createServer(
   // Everything below needs an API token (Bearer) or the dashboard's session cookie.
   app.use(authenticate(service, tokens, sessions));
   app.get("/events", events.handle);
-  app.use(apiRouter(service));
+  app.use(apiRouter(service, { maxConcurrentUploads: settings.maxConcurrentUploads }));
   app.use(dashboardRouter(service, settings.mode));
   app.use(unknownRoute);
   app.use(errorHandler((error) => logger.error({ err: error }, "request failed")));

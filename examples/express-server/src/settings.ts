@@ -70,6 +70,12 @@ export interface ServerSettings {
   reconcileIntervalSeconds: number;
   /** `VALIDIBOT_MAX_UPLOAD_BYTES`: the largest uploaded file (413 above). Default: 1 GiB. */
   maxUploadBytes: number;
+  /**
+   * `VALIDIBOT_MAX_CONCURRENT_UPLOADS`: run uploads read at once; one more is refused with 503
+   * `too_many_uploads` and `Retry-After`, so a burst of large uploads cannot exhaust the server.
+   * Default: 8.
+   */
+  maxConcurrentUploads: number;
   /** Mock mode: `VALIDIBOT_MOCK_DELAY_MS` (default 2000) and `VALIDIBOT_MOCK_FAIL_RATE` (0-1, default 1/3). */
   mock: { delayMs: number; failRate: number };
   /** `LOG_LEVEL` of pino (`fatal` ... `trace`, `silent`). Default: `info`. */
@@ -155,6 +161,7 @@ const Env = z.object({
   CALLBACK_SERVICE_ACCOUNTS: optionalText,
   RECONCILE_INTERVAL_SECONDS: intFrom(0, 86_400, 30),
   VALIDIBOT_MAX_UPLOAD_BYTES: intFrom(1, Number.MAX_SAFE_INTEGER, 1024 ** 3),
+  VALIDIBOT_MAX_CONCURRENT_UPLOADS: intFrom(1, 10_000, 8),
   VALIDIBOT_MOCK_DELAY_MS: intFrom(0, 3_600_000, 2000),
   VALIDIBOT_MOCK_FAIL_RATE: z.preprocess(
     emptyToUndefined,
@@ -281,6 +288,7 @@ export function loadSettings(
     google,
     reconcileIntervalSeconds: values.RECONCILE_INTERVAL_SECONDS,
     maxUploadBytes: values.VALIDIBOT_MAX_UPLOAD_BYTES,
+    maxConcurrentUploads: values.VALIDIBOT_MAX_CONCURRENT_UPLOADS,
     mock: { delayMs: values.VALIDIBOT_MOCK_DELAY_MS, failRate: values.VALIDIBOT_MOCK_FAIL_RATE },
     logLevel: values.LOG_LEVEL,
   };

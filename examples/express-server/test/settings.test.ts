@@ -48,6 +48,7 @@ describe("loadSettings", () => {
       google: null,
       reconcileIntervalSeconds: 30,
       maxUploadBytes: 1024 ** 3,
+      maxConcurrentUploads: 8,
       logLevel: "info",
     });
     expect(settings.validators.map((v) => [v.id, v.type, v.launch.local?.runtime])).toEqual([

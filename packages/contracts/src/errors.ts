@@ -74,6 +74,8 @@ export const ERROR_HTTP_STATUS = {
   unexpected_response: 502,
   // HTTP servers: a path or method no route serves
   route_not_found: 404,
+  // HTTP servers: more uploads at once than the server takes (retry after Retry-After)
+  too_many_uploads: 503,
   // local launchers: validators run sandboxed, and the sandbox (bubblewrap) is not available here
   sandbox_unavailable: 503,
   // rulesets: a ruleset document, or one of its expressions, that cannot be applied

@@ -8,6 +8,7 @@ import { accessOf } from "../security/authenticate";
 import { createRunHandler } from "./create-run";
 import { validatorDescriptor } from "./descriptors";
 import { invalidRequest } from "./errors";
+import { UploadSlots } from "./upload-slots";
 
 const RunParams = z.object({ id: z.string().min(1).max(200) });
 const ArtifactParams = RunParams.extend({ name: z.string().min(1).max(255) });
@@ -30,6 +31,15 @@ function contentDisposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
+/** Options of `apiRouter`. */
+export interface ApiRouterOptions {
+  /**
+   * Run uploads read at once; one more is answered 503 `too_many_uploads` with `Retry-After`.
+   * Default: 8.
+   */
+  maxConcurrentUploads?: number;
+}
+
 /** Refuses (403 `api_scope_insufficient`) before anything is read when the token lacks `scope`. */
 function needs(scope: ApiScope): RequestHandler {
   return (_req, res, next) => {
@@ -45,15 +55,16 @@ function needs(scope: ApiScope): RequestHandler {
  * request's `RunAccess`, so a token sees only its organization's runs (another's is
  * `run_not_found`) and needs `runs:read`, `runs:write` or `runs:cancel`.
  */
-export function apiRouter(service: ValidationService): Router {
+export function apiRouter(service: ValidationService, options: ApiRouterOptions = {}): Router {
   const router = Router();
+  const slots = new UploadSlots(options.maxConcurrentUploads ?? 8);
   const descriptors = service.validators.map(validatorDescriptor);
 
   router.get("/api/v1/validators", (_req, res) => {
     res.json({ items: descriptors });
   });
 
-  router.post("/api/v1/validation-runs", needs("runs:write"), createRunHandler(service));
+  router.post("/api/v1/validation-runs", needs("runs:write"), createRunHandler(service, slots));
 
   router.get("/api/v1/validation-runs", async (req, res) => {
     const query = parse(ListRunsQuery, req.query, "query");

@@ -4,6 +4,7 @@ import type { Request, Response } from "express";
 import { accessOf } from "../security/authenticate";
 import { invalidRequest } from "./errors";
 import { readRunUpload } from "./run-upload";
+import type { UploadSlots } from "./upload-slots";
 
 function parseInputs(text: string | undefined): unknown {
   if (text === undefined || text.trim() === "") return {};
@@ -21,9 +22,11 @@ function parseInputs(text: string | undefined): unknown {
  * `POST /api/v1/validation-runs`: a multipart form (`validator`, `inputs` JSON, one file part per
  * port key) streamed into `service.submit` as it is read. Answers 201 with the run; every
  * refusal is the contract's error body (`validator_unknown`, `invalid_json`, `inputs_invalid`,
- * `file_missing`, `file_unexpected`, `file_type_unsupported`, `payload_too_large`, ...).
+ * `file_missing`, `file_unexpected`, `file_type_unsupported`, `payload_too_large`, ...). With
+ * `slots`, an upload past the ceiling is refused at once with 503 `too_many_uploads` and
+ * `Retry-After` (its body read and thrown away, the connection closed).
  */
-export function createRunHandler(service: ValidationService) {
+export function createRunHandler(service: ValidationService, slots?: UploadSlots) {
   return async (req: Request, res: Response): Promise<void> => {
     if (!req.is("multipart/form-data")) {
       throw new ValidibotError(
@@ -31,6 +34,15 @@ export function createRunHandler(service: ValidationService) {
         "send the run as multipart/form-data (fields validator and inputs, then one file per port)",
       );
     }
+    let release: () => void = () => {};
+    try {
+      release = slots?.take() ?? release;
+    } catch (error) {
+      res.set("connection", "close");
+      req.resume();
+      throw error;
+    }
+    res.once("close", release);
     const upload = await readRunUpload(req);
     try {
       const form = CreateRunForm.safeParse(upload.fields);

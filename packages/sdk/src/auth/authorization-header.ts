@@ -9,6 +9,23 @@ export interface AuthorizationCredentials {
   credentials: string;
 }
 
+/** A Node request as far as its headers go (`IncomingMessage`, Express's `Request`). */
+export interface HeadersOfRequest {
+  headers: RequestHeaders;
+  /** Every header with each of its values (Node 18.3+). */
+  headersDistinct?: Record<string, string[] | undefined>;
+}
+
+/**
+ * The headers of a Node request for `readAuthorization`: `req.headers`, but with every
+ * `Authorization` value the request carried. Node keeps only the first of repeated
+ * `Authorization` headers in `req.headers`, so without this two headers would pass as one.
+ */
+export function requestHeaders(req: HeadersOfRequest): RequestHeaders {
+  const all = req.headersDistinct?.authorization;
+  return all && all.length > 1 ? { ...req.headers, authorization: all } : req.headers;
+}
+
 /**
  * Reads the one `Authorization` header of a request (names are matched case-insensitively,
  * for callers that do not lowercase them). Throws `auth_missing` when there is none and

@@ -2,12 +2,12 @@ import {
   describeZodIssues,
   EnergyPlusInputs,
   FMUInputs,
-  isSafeLeafName,
   SupportedMimeType,
   ValidibotError,
 } from "@validibot/contracts";
 import { z } from "zod";
 import type { FilePortDefinition, ValidatorDefinition } from "../validators";
+import { checkDisplayName, storedLeafName } from "./file-names";
 import { mimeTypeForName } from "./mime";
 import type { SubmitFile } from "./request";
 
@@ -16,6 +16,11 @@ export interface CheckedFile {
   file: SubmitFile;
   port: FilePortDefinition;
   mime_type: string;
+  /**
+   * The leaf of its storage key and its name in the input envelope, derived from `file.name`
+   * (see `storedLeafName`); `file.name` itself is kept only as the run's display name.
+   */
+  stored_name: string;
 }
 
 /** Names the bundle itself uses; a submitted file cannot take them. */
@@ -78,6 +83,7 @@ export class FileChecker {
   readonly #ports: Map<string, FilePortDefinition>;
   readonly #seen = new Set<string>();
   readonly #names = new Set<string>();
+  readonly #storedNames = new Set<string>();
 
   constructor(validator: ValidatorDefinition) {
     this.#validator = validator;
@@ -97,12 +103,7 @@ export class FileChecker {
       throw new ValidibotError("invalid_request", `more than one file for port ${file.port_key}`);
     }
     this.#seen.add(file.port_key);
-    if (!isSafeLeafName(file.name)) {
-      throw new ValidibotError(
-        "file_unsafe_name",
-        `file name ${JSON.stringify(file.name)} is not a single safe file name`,
-      );
-    }
+    checkDisplayName(file.name);
     if (RESERVED_NAMES.has(file.name.toLowerCase())) {
       throw new ValidibotError(
         "invalid_request",
@@ -116,7 +117,8 @@ export class FileChecker {
       );
     }
     this.#names.add(file.name);
-    return { file, port, mime_type: settleMimeType(file, port) };
+    const mime_type = settleMimeType(file, port);
+    return { file, port, mime_type, stored_name: storedLeafName(file.name, this.#storedNames) };
   }
 
   /** Throws `file_missing` when a required port got no file. */

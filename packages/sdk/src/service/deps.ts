@@ -20,6 +20,7 @@ export interface ServiceDeps {
   deadlineGraceSeconds: number;
   maxFileBytes: number;
   maxOutputBytes: number;
+  outputReadTimeoutMs: number;
   claimStaleAfterMs: number;
   pollIntervalMs: number;
   reconcileBatchSize: number;

@@ -33,7 +33,7 @@ export function buildInputEnvelope(parts: EnvelopeParts): AnyInputEnvelope {
   const inputFiles = parts.files
     .filter(({ checked }) => !checked.port.resource)
     .map(({ checked, stored }) => ({
-      name: checked.file.name,
+      name: checked.stored_name,
       mime_type: checked.mime_type,
       role: checked.port.role ?? null,
       port_key: checked.port.port_key,
@@ -46,7 +46,7 @@ export function buildInputEnvelope(parts: EnvelopeParts): AnyInputEnvelope {
     .filter(({ checked }) => checked.port.resource)
     .map(({ checked, stored }) => ({
       id: `${checked.port.port_key}`,
-      name: checked.file.name,
+      name: checked.stored_name,
       type: checked.port.resource_type ?? checked.port.port_key,
       port_key: checked.port.port_key,
       uri: stored.uri,

@@ -44,6 +44,12 @@ export interface ValidationServiceOptions {
   maxFileBytes?: number;
   /** The largest `output.json` read back. Default: 64 MiB. */
   maxOutputBytes?: number;
+  /**
+   * How long reading `output.json` back (and checking the artifacts) may take before the callback
+   * is answered 503 `storage_unavailable` (the sender retries), so a slow or stuck store cannot
+   * hold callback requests. Default: 30 s.
+   */
+  outputReadTimeoutMs?: number;
   /** A `processing` callback claim older than this is taken over (its holder died). Default: 5 min. */
   claimStaleAfterMs?: number;
   /** How often `waitForRun` polls the store for changes made by other instances. Default: 250 ms. */

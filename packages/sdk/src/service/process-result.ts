@@ -22,7 +22,7 @@ import { outputStage } from "./assertions-step";
 import { isInsideBundle } from "./bundle";
 import { iso, type ServiceDeps } from "./deps";
 import { emitFinished } from "./events";
-import { readOutputEnvelope } from "./read-output";
+import { checkArtifactObject, readOutputEnvelope } from "./read-output";
 import { OPEN_STATUSES } from "./transitions";
 
 /** How a delivered result was taken: processed now, a replay, or too late to matter. */
@@ -196,6 +196,14 @@ export async function processResult(
       );
     }
     const { findings, metrics, artifacts } = toRecords(deps, run, attempt, output);
+    for (const artifact of artifacts) {
+      await checkArtifactObject(
+        deps,
+        artifact.name,
+        deps.storage.keyFor(artifact.uri),
+        artifact.size_bytes,
+      );
+    }
     let outcome = runOutcome(output);
     const verdict = await assertionVerdict(deps, run, output, outcome);
     outcome = verdict.outcome;

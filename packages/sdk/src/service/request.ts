@@ -4,7 +4,11 @@ import type { PutBody } from "../storage/types";
 export interface SubmitFile {
   /** The validator's port this file feeds, e.g. `primary_model`. */
   port_key: string;
-  /** The file's name; must be a safe leaf name. */
+  /**
+   * The file's name, kept as its display name: a safe leaf name of at most 255 UTF-8 bytes
+   * without control or direction characters (else `file_unsafe_name`). The storage key and the
+   * envelope's `name` are derived from it, never the name itself.
+   */
   name: string;
   /** Its MIME type. Default: inferred from the name's extension. */
   mime_type?: string;
@@ -21,9 +25,11 @@ export interface SubmitRequest {
   /**
    * One file per port key: a list, checked whole before anything is stored, or an async iterable
    * of files that arrive one after another (a multipart upload read as it streams in), each
-   * checked as it comes. A streamed file the request got wrong (unknown port, wrong type, a
-   * required port left empty when the iterable ends, or the iterable throwing) ends the
-   * already-created run `FAILED` / `VALIDATION_FAILED` and throws.
+   * checked as it comes. The first streamed file is pulled and checked before the run is created,
+   * so a bad first file (or none for a required port) throws with no run made; a later streamed
+   * file the request got wrong (unknown port, wrong type, a name that cannot be shown, a required
+   * port left empty when the iterable ends, or the iterable throwing) ends the already-created
+   * run `FAILED` / `VALIDATION_FAILED` and throws.
    */
   files?: SubmitFile[] | AsyncIterable<SubmitFile>;
   /** The owning organization. Default: the service's `defaultOrg`. */

@@ -62,6 +62,7 @@ export class ValidationService {
       deadlineGraceSeconds: options.deadlineGraceSeconds ?? 120,
       maxFileBytes: options.maxFileBytes ?? 1024 ** 3,
       maxOutputBytes: options.maxOutputBytes ?? 64 * 1024 ** 2,
+      outputReadTimeoutMs: options.outputReadTimeoutMs ?? 30_000,
       claimStaleAfterMs: options.claimStaleAfterMs ?? 5 * 60_000,
       pollIntervalMs: options.pollIntervalMs ?? 250,
       reconcileBatchSize: options.reconcileBatchSize ?? 100,

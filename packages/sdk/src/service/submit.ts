@@ -31,17 +31,36 @@ const CLIENT_FILE_ERRORS = new Set([
   "payload_too_large",
 ]);
 
-/** The request's files matched to their ports: a checked list as is, a stream checked as it comes. */
-async function* checkedFiles(
+/**
+ * The files of a streamed request, checked as they come; the first one is pulled and checked
+ * before this resolves, so a first file the request got wrong (a hostile name, an unknown port),
+ * or no file for a required port, is refused before any run exists. Later files are checked as
+ * the stream reaches them, once the run exists.
+ */
+async function checkFirstStreamed(
   checker: FileChecker,
-  files: CheckedFile[] | AsyncIterable<SubmitFile>,
-): AsyncGenerator<CheckedFile> {
-  if (Array.isArray(files)) {
-    yield* files;
-    return;
+  files: AsyncIterable<SubmitFile>,
+): Promise<AsyncIterable<CheckedFile>> {
+  const iterator = files[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  let checked: CheckedFile | null = null;
+  try {
+    if (first.done) checker.finish();
+    else checked = checker.check(first.value);
+  } catch (error) {
+    void iterator.return?.()?.catch(() => {});
+    throw error;
   }
-  for await (const file of files as AsyncIterable<SubmitFile>) yield checker.check(file);
-  checker.finish();
+  return (async function* () {
+    if (checked === null) return;
+    yield checked;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) break;
+      yield checker.check(next.value);
+    }
+    checker.finish();
+  })();
 }
 
 /**
@@ -67,11 +86,10 @@ export async function submitRun(
   }
   const inputs = checkInputs(validator, request.inputs);
   const rulesets = rulesetsForSubmit(validator, request.ruleset);
-  const checker = new FileChecker(validator);
   const files =
     request.files === undefined || Array.isArray(request.files)
       ? checkFiles(validator, request.files ?? [])
-      : request.files;
+      : await checkFirstStreamed(new FileChecker(validator), request.files);
   const org = request.org ?? deps.defaultOrg;
   const runId = newId();
   const attemptId = newId();
@@ -144,8 +162,8 @@ export async function submitRun(
   let runFiles: RunRecord["files"] = [];
   try {
     const stored: { checked: CheckedFile; stored: StoredObject }[] = [];
-    for await (const checked of checkedFiles(checker, files)) {
-      const object = await deps.storage.put(`${prefix}${checked.file.name}`, checked.file.body, {
+    for await (const checked of files) {
+      const object = await deps.storage.put(`${prefix}${checked.stored_name}`, checked.file.body, {
         contentType: checked.mime_type,
         maxBytes: checked.port.max_bytes ?? deps.maxFileBytes,
         signal: deps.signal,

@@ -29,6 +29,13 @@ export function fromFsError(error: unknown, key: string): unknown {
         key,
         cause: error,
       });
+    case "ENOSPC":
+    case "EDQUOT":
+      // Out of space is unavailability (503, retry later), never the client's fault.
+      return storageError("storage_unavailable", `the disk is full (${code})`, {
+        key,
+        cause: error,
+      });
     default:
       return storageError("storage_unavailable", `the filesystem failed (${code})`, {
         key,

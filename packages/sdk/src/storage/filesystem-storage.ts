@@ -125,12 +125,16 @@ export class FilesystemStorage implements StorageAdapter {
     }
   }
 
-  /** A stream of the object's bytes; rejects at once when the file is larger than `maxBytes`. */
+  /**
+   * A stream of the object's bytes; rejects at once when the file is larger than `maxBytes`, and
+   * with `storage_path_invalid` when the key names anything but a regular file (a FIFO, a socket,
+   * a device: refused without opening it) or, with `noSymlinks`, goes through a symbolic link.
+   */
   async get(key: string, options: GetOptions = {}): Promise<Readable> {
     checkKey(key);
     assertMaxBytes(options.maxBytes);
     options.signal?.throwIfAborted();
-    const opened = await this.#openObject(key);
+    const opened = await this.#openObject(key, { noSymlinks: options.noSymlinks === true });
     if (opened === null) throw notFound(key);
     const { handle, info } = opened;
     if (options.maxBytes !== undefined && info.size > options.maxBytes) {
@@ -241,18 +245,35 @@ export class FilesystemStorage implements StorageAdapter {
     }
   }
 
-  /** Opens the regular file of `key` read-only after checking its real path stays under the root; null when absent. */
-  async #openObject(key: string): Promise<{ handle: FileHandle; info: Stats } | null> {
+  /**
+   * Opens the regular file of `key` read-only; null when absent (or a folder). Its real path must
+   * stay under the root (and, with `noSymlinks`, be the key's own path). Anything but a regular
+   * file (a FIFO, a socket, a device) is refused from `lstat` alone, before any open, so a reader
+   * never blocks on it; the open adds `O_NOFOLLOW | O_NONBLOCK`, and `fstat` must find the file
+   * `lstat` saw, so a swap in between is refused too.
+   */
+  async #openObject(
+    key: string,
+    options: { noSymlinks?: boolean } = {},
+  ): Promise<{ handle: FileHandle; info: Stats } | null> {
     try {
       const realRoot = await this.#existingRealRoot();
       if (realRoot === null) return null;
-      const real = await realpath(join(realRoot, key));
+      const path = join(realRoot, key);
+      const real = await realpath(path);
       if (!isWithin(realRoot, real)) throw escapesRoot(key);
-      const handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
+      if (options.noSymlinks && real !== path) throw throughLink(key);
+      const seen = await lstat(real);
+      if (seen.isDirectory()) return null;
+      if (!seen.isFile()) throw notRegular(key, seen);
+      const handle = await open(
+        real,
+        constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+      );
       const info = await handle.stat();
-      if (!info.isFile()) {
+      if (!info.isFile() || info.ino !== seen.ino || info.dev !== seen.dev) {
         await handle.close();
-        return null;
+        throw notRegular(key, info);
       }
       return { handle, info };
     } catch (error) {
@@ -261,6 +282,28 @@ export class FilesystemStorage implements StorageAdapter {
       throw fromFsError(error, key);
     }
   }
+}
+
+/** What kind of file system entry `info` is, for an error message. */
+function kindOf(info: Stats): string {
+  if (info.isFIFO()) return "a FIFO";
+  if (info.isSocket()) return "a socket";
+  if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
+  if (info.isSymbolicLink()) return "a symbolic link";
+  if (info.isFile()) return "a file replaced while it was opened";
+  return "not a regular file";
+}
+
+function notRegular(key: string, info: Stats) {
+  return storageError("storage_path_invalid", `the object is ${kindOf(info)}, not a regular file`, {
+    key,
+  });
+}
+
+function throughLink(key: string) {
+  return storageError("storage_path_invalid", "the key's path goes through a symbolic link", {
+    key,
+  });
 }
 
 function checkKey(key: string): string {

@@ -31,13 +31,26 @@ export async function* measuredChunks(
   signal?.throwIfAborted();
   const hash = createHash("sha256");
   const iterator = chunksOf(body);
-  const aborted = signal === undefined ? null : abortPromise(signal, body);
+  // One listener for the whole body: an abort destroys the body and fails the read under way.
+  // (A race of every read against one long-lived abort promise would keep each chunk reachable
+  // from that promise's reactions until the body ends: memory growing with the upload.)
+  let failRead: ((reason: unknown) => void) | null = null;
+  const onAbort = () => {
+    destroyBody(body);
+    failRead?.(signal?.reason);
+  };
+  signal?.addEventListener("abort", onAbort, { once: true });
   let completed = false;
   try {
     while (true) {
-      const next = await (aborted === null
-        ? iterator.next()
-        : Promise.race([iterator.next(), aborted.promise]));
+      const next =
+        signal === undefined
+          ? await iterator.next()
+          : await new Promise<IteratorResult<Buffer>>((resolve, reject) => {
+              failRead = reject;
+              iterator.next().then(resolve, reject);
+            });
+      failRead = null;
       if (next.done) break;
       const chunk = next.value;
       measure.size_bytes += chunk.length;
@@ -50,7 +63,8 @@ export async function* measuredChunks(
     }
     completed = true;
   } finally {
-    aborted?.dispose();
+    failRead = null;
+    signal?.removeEventListener("abort", onAbort);
     if (!completed) {
       destroyBody(body);
       void iterator.return(undefined).catch(() => {});
@@ -64,22 +78,6 @@ function destroyBody(body: PutBody): void {
   const destroy = (body as { destroy?: unknown }).destroy;
   // Without an error: an error event nobody listens to would crash the process.
   if (typeof destroy === "function") destroy.call(body);
-}
-
-function abortPromise(
-  signal: AbortSignal,
-  body: PutBody,
-): { promise: Promise<never>; dispose: () => void } {
-  let onAbort = () => {};
-  const promise = new Promise<never>((_, reject) => {
-    onAbort = () => {
-      destroyBody(body);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-  promise.catch(() => {});
-  return { promise, dispose: () => signal.removeEventListener("abort", onAbort) };
 }
 
 async function* chunksOf(body: PutBody): AsyncGenerator<Buffer> {

@@ -47,6 +47,14 @@ export interface GetOptions {
   maxBytes?: number;
   /** Destroys the stream with the signal's reason when it aborts. */
   signal?: AbortSignal;
+  /**
+   * Refuse (`storage_path_invalid`) a key whose path goes through a symbolic link anywhere below
+   * the root, even one that stays inside it: what a reader of a bundle written by untrusted code
+   * (an output, an artifact) asks for, so a link cannot point it at another run's files.
+   * Adapters without links (GCS, memory) have nothing to refuse. Default: false (links that stay
+   * under the root are followed).
+   */
+  noSymlinks?: boolean;
 }
 
 /** A body to store: bytes, text (UTF-8), or a stream of bytes. */

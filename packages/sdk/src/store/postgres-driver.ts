@@ -21,8 +21,8 @@ export async function loadPg(): Promise<PgModule> {
 }
 
 const UNIQUE_VIOLATION = "23505";
-/** Class 08 (connection exception), 57P01-57P03 (shutdown), 53300 (too many connections). */
-const UNAVAILABLE = /^(08...|57P0[123]|53300)$/;
+/** Class 08 (connection exception), 57P01-57P03 (shutdown), 53100 (disk full), 53300 (too many connections). */
+const UNAVAILABLE = /^(08...|57P0[123]|53100|53300)$/;
 const NETWORK = new Set([
   "ECONNREFUSED",
   "ECONNRESET",

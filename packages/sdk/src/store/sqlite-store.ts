@@ -501,7 +501,12 @@ export class SqliteRunStore implements RunStore {
       db.exec("COMMIT");
       return result;
     } catch (error) {
-      if (db.isTransaction) db.exec("ROLLBACK");
+      // A rollback that fails too (a full disk) must not hide the error that caused it.
+      if (db.isTransaction) {
+        try {
+          db.exec("ROLLBACK");
+        } catch {}
+      }
       throw mapSqliteError(error, what);
     }
   }
